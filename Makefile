@@ -1,0 +1,40 @@
+# Two commands matter: `make run` starts the app, `make test` runs the tests.
+# Both create .venv and install the pinned versions from constraints.txt.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format bench serve clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed ($(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/growth-plan $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/ruff check app tests scripts
+	$(BIN)/ruff format --check app tests scripts
+	$(BIN)/python -m pytest -n 2
+
+lint: $(STAMP)
+	$(BIN)/ruff check app tests scripts
+
+format: $(STAMP)
+	$(BIN)/ruff format app tests scripts
+	$(BIN)/ruff check --fix app tests scripts
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+serve: $(STAMP)
+	$(BIN)/growth-plan serve
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
