@@ -1,0 +1,94 @@
+"""`growth-plan`: the TUI with no sub-command, headless tools with one.
+
+Sub-commands live in `app/commands/<name>.py`, each with `add_parser` and
+`run`. Heavy imports (Textual above all) happen inside `run`, so
+`growth-plan simulate` starts fast and never loads the TUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# name -> module; the order is the order of `--help`.
+COMMANDS = {
+    "simulate": "app.commands.simulate",
+    "check-content": "app.commands.check_content",
+    "status": "app.commands.status",
+    "export": "app.commands.export",
+    "import": "app.commands.importer",
+    "serve": "app.commands.serve",
+}
+
+
+def add_common(parser: argparse.ArgumentParser, suppress: bool = False) -> None:
+    """Options every command shares. Sub-parsers use SUPPRESS so that a value
+    given before the sub-command is not overwritten by their default."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=default,
+        help="language (default: $GROWTH_PLAN_LANG, then the system locale, then en)",
+    )
+    parser.add_argument(
+        "--state-dir",
+        metavar="DIR",
+        default=default,
+        help="folder of saved profiles (default: $GROWTH_PLAN_STATE or ./state)",
+    )
+    parser.add_argument(
+        "--rules",
+        metavar="RULEFILE",
+        default=default,
+        help="rule file to apply (default: content/rules.yaml)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="growth-plan",
+        description="Practise, demo and test the P4P New Customer Growth Plan.",
+    )
+    add_common(parser)
+    parser.add_argument("--profile", metavar="NAME", help="open this profile")
+    parser.add_argument(
+        "--scenario", metavar="FILE", help="open the app at the state a scenario reaches"
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="demo mode: nothing is saved"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name in COMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            continue  # not built yet
+        sub = module.add_parser(subparsers, name)
+        add_common(sub, suppress=True)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from app.core.errors import InputError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from app.commands.tui import run as run_tui
+
+            return run_tui(args)
+        return args.run(args)
+    except InputError as error:
+        print(f"growth-plan: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
