@@ -1,0 +1,207 @@
+"""One open profile: the rules, the engine, the trainee's workspace, and
+saving it all. The TUI and the headless commands both go through here."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from app.core import money, timeutil
+from app.core.engine import Account, Engine
+from app.core.errors import InputError
+from app.core.rules import DEFAULT_RULES, Rules, load_rules
+from app.core.store import ProfileHandle, ProfileStore, SaveError, StoreError
+
+DEFAULT_PROFILE = "trainee"
+
+
+def default_account(today: date) -> Account:
+    """The embedded default: a 30,000 recharge whose payment arrives today."""
+    recharge = money.parse_amount(30000, "default account")
+    return Account(
+        first_p4p_date=today,
+        payment_date=today,
+        recharge=recharge,
+        cash=recharge,
+    )
+
+
+def now_minute() -> int:
+    """The real time, to the minute: where a new profile's clock starts."""
+    return int(time.time()) // 60 * 60
+
+
+@dataclass
+class Session:
+    """A profile in memory. `handle` is None in demo mode (nothing saved)."""
+
+    name: str
+    rules: Rules
+    engine: Engine
+    workspace: dict[str, Any] = field(default_factory=dict)
+    handle: ProfileHandle | None = None
+    rules_path: str | None = None
+    notice: str | None = None
+    save_error: str | None = None
+
+    # ---------------------------------------------------------------- opening
+
+    @classmethod
+    def in_memory(
+        cls,
+        name: str,
+        account: Account,
+        clock: int,
+        rules: Rules | None = None,
+        rules_path: str | None = None,
+    ) -> Session:
+        rules = rules or load_rules(rules_path)
+        return cls(name, rules, Engine(rules, account, clock), rules_path=rules_path)
+
+    @classmethod
+    def open(
+        cls,
+        store: ProfileStore,
+        name: str,
+        *,
+        rules_path: str | None = None,
+        account: Account | None = None,
+        clock: int | None = None,
+        read_only: bool = False,
+    ) -> Session:
+        """Open (or create) profile `name`. A new one starts from `account`
+        (default: the embedded default) at `clock` (default: now). A damaged
+        file is set aside and a fresh profile started; `notice` says so.
+
+        Raises StoreError (locked, too new...) and InputError (bad rules).
+        """
+        handle = store.open(name, read_only=read_only)
+        try:
+            payload = handle.load()
+            notice = (
+                handle.set_aside_notice.message() if handle.set_aside_notice else None
+            )
+            session = None
+            if payload is not None:
+                try:
+                    session = cls.from_payload(name, payload, rules_path)
+                except InputError as error:
+                    if read_only:
+                        raise
+                    handle.close()
+                    aside = store.set_aside(name, str(error))
+                    notice = aside.message()
+                    handle = store.open(name)
+            if session is None:
+                start = clock if clock is not None else now_minute()
+                today = timeutil.to_bj(start).date()
+                session = cls.in_memory(
+                    name,
+                    account or default_account(today),
+                    start,
+                    rules_path=rules_path,
+                )
+            session.handle = handle
+            session.notice = notice
+            if payload is None and not read_only:
+                session.save()
+            return session
+        except BaseException:
+            handle.close()
+            raise
+
+    @classmethod
+    def from_payload(
+        cls, name: str, payload: dict[str, Any], rules_path: str | None = None
+    ) -> Session:
+        """Rebuild a session from saved data; InputError names what is wrong."""
+        try:
+            saved_rules = payload.get("rules")
+            path = rules_path or saved_rules
+            rules = load_rules(path)
+            account = Account.from_json(payload["account"])
+            start = payload["start_clock"]
+            clock = payload["clock"]
+            events = payload["events"]
+            workspace = payload.get("workspace", {})
+            if not isinstance(events, list) or not isinstance(workspace, dict):
+                raise TypeError("events must be a list and workspace a mapping")
+            if not all(isinstance(v, int) for v in (start, clock)):
+                raise TypeError("start_clock and clock must be epoch seconds")
+        except (KeyError, TypeError, AttributeError) as error:
+            raise InputError(f"profile {name}: {error}") from None
+        engine = Engine.replay(rules, account, start, events, clock)
+        return cls(name, rules, engine, dict(workspace), rules_path=path)
+
+    # ----------------------------------------------------------------- saving
+
+    def payload(self) -> dict[str, Any]:
+        engine = self.engine
+        return {
+            "profile": self.name,
+            "rules": self.rules_path,
+            "account": engine.account.to_json(),
+            "start_clock": engine.start_clock,
+            "clock": engine.clock,
+            "events": engine.events,
+            "workspace": self.workspace,
+            "summary": self.summary(),
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """What the profile list shows without replaying the events."""
+        engine = self.engine
+        return {
+            "stage": engine.stage,
+            "clock": timeutil.iso(engine.clock),
+            "deadline": timeutil.iso(engine.deadline),
+            "days_used": engine.days_used,
+            "days": engine.tier.days if engine.tier else None,
+        }
+
+    @property
+    def saving(self) -> bool:
+        return self.handle is not None and not self.handle.read_only
+
+    def save(self) -> str | None:
+        """Save now; returns an error message (kept until a save works)."""
+        if not self.saving:
+            return None
+        assert self.handle is not None
+        try:
+            self.handle.save(self.payload())
+        except SaveError as error:
+            self.save_error = str(error)
+            return self.save_error
+        self.save_error = None
+        return None
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+
+
+def open_store(state_dir: str | Path | None) -> ProfileStore:
+    from app.core.store import default_state_dir
+
+    folder = Path(state_dir).expanduser() if state_dir else default_state_dir()
+    try:
+        return ProfileStore(folder)
+    except OSError as error:
+        raise InputError(
+            f"{folder}: cannot use as state folder ({error.strerror})"
+        ) from None
+
+
+__all__ = [
+    "DEFAULT_PROFILE",
+    "DEFAULT_RULES",
+    "Session",
+    "StoreError",
+    "default_account",
+    "open_store",
+]
