@@ -242,7 +242,8 @@ def _parse(raw: bytes, path: Path) -> dict[str, Any]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()):
+        # Cut-off text fails at its very end, or inside its last string.
+        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated"):
             raise _Damaged("the JSON text ends early, the file is truncated") from None
         raise _Damaged(
             f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
