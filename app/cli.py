@@ -55,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(parser)
     parser.add_argument("--profile", metavar="NAME", help="open this profile")
     parser.add_argument(
-        "--scenario", metavar="FILE", help="open the app at the state a scenario reaches"
+        "--scenario",
+        metavar="FILE",
+        help="open the app at the state a scenario reaches",
     )
     parser.add_argument(
         "--demo", action="store_true", help="demo mode: nothing is saved"

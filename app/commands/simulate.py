@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 
-def add_parser(subparsers: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
+def add_parser(
+    subparsers: argparse._SubParsersAction, name: str
+) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         name,
         help="run a scenario file on a fresh in-memory account",

@@ -118,7 +118,14 @@ class Refusal:
     action: int | None = None
 
     def message(self, lang: str) -> str:
-        return i18n.t(f"refusal.{self.code}", lang, **self.values)
+        values = dict(self.values)
+        if "missing" in values:
+            # Stored as task keys so that the event log stays language-free.
+            sep = "、" if lang == "zh" else ", "
+            values["missing"] = sep.join(
+                i18n.t(f"task.{key}", lang) for key in values["missing"].split(",")
+            )
+        return i18n.t(f"refusal.{self.code}", lang, **values)
 
 
 @dataclass(slots=True)

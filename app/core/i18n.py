@@ -104,9 +104,9 @@ def pick_lang(requested: str | None = None) -> str:
 register(
     {
         "stage.ineligible": {"en": "not eligible", "zh": "不符合条件"},
-        "stage.self_test": {"en": "step 1: self-test", "zh": "第一步：新手自测"},
-        "stage.tasks": {"en": "step 2: tasks", "zh": "第二步：新手任务"},
-        "stage.ready": {"en": "step 3: ready to activate", "zh": "第三步：可开启免单"},
+        "stage.self_test": {"en": "self-test", "zh": "新手自测"},
+        "stage.tasks": {"en": "tasks", "zh": "新手任务"},
+        "stage.ready": {"en": "ready to activate the waiver", "zh": "可开启新手免单"},
         "stage.waiver": {"en": "spend waiver running", "zh": "新手免单进行中"},
         "stage.finished": {"en": "waiver finished", "zh": "免单已结束"},
         "stage.lapsed": {"en": "waiver lapsed", "zh": "免单已失效"},

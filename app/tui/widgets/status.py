@@ -1,0 +1,93 @@
+"""The plan's status as a banner (R22) and the top bar with the clock."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from app.core import status, timeutil
+from app.tui.base import PlanMixin
+
+# Status is never told by colour alone: every state also has a word and a
+# symbol, so it reads on a monochrome terminal and to a screen reader.
+STAGE_MARK = {
+    "ineligible": "✗",
+    "self_test": "①",
+    "tasks": "②",
+    "ready": "③",
+    "waiver": "▶",
+    "finished": "✓",
+    "lapsed": "✗",
+}
+
+
+class TopBar(PlanMixin, Static):
+    """Profile, simulated clock and mode, on one line."""
+
+    DEFAULT_CSS = """
+    TopBar { height: 1; background: $panel; color: $text; padding: 0 1; }
+    """
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "revision", self.update_bar)
+        self.watch(self.app, "tick", self.update_bar, init=False)
+        self.watch(self.app, "lang", self.update_bar, init=False)
+
+    def update_bar(self) -> None:
+        session = self.session
+        mode = ""
+        if self.plan_app.demo:
+            mode = f"  [{self.t('demo')}]"
+        elif session.handle is not None and session.handle.read_only:
+            mode = f"  [{self.t('read_only')}]"
+        # The clock comes first: on a narrow terminal the title is what may
+        # be cut, never the time.
+        text = Text.assemble(
+            f"{self.t('clock')} ",
+            (timeutil.show(self.engine.clock, seconds=True), "bold"),
+            f"  ·  {self.t('profile')}: {session.name}",
+            mode,
+            "  ·  ",
+            (self.t("app.title"), "dim"),
+        )
+        self.update(text)
+
+
+class StatusBanner(PlanMixin, Static):
+    """Current step, what to do next, and the deadline countdown."""
+
+    DEFAULT_CSS = """
+    StatusBanner {
+        height: auto; padding: 0 1; margin: 0 0 1 0;
+        border: round $primary; background: $boost;
+    }
+    StatusBanner.-warning { border: round $warning; }
+    StatusBanner.-closed { border: round $error; }
+    """
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "revision", self.update_banner)
+        self.watch(self.app, "tick", self.update_banner, init=False)
+        self.watch(self.app, "lang", self.update_banner, init=False)
+
+    def update_banner(self) -> None:
+        engine = self.engine
+        lang = self.lang
+        plan = status.plan_status(engine, lang)
+        self.border_title = self.t("plan.name")
+        self.set_class(plan.warning, "-warning")
+        self.set_class(plan.stage in ("lapsed", "ineligible"), "-closed")
+        lines = Text.assemble(
+            (f"{STAGE_MARK[plan.stage]} {self.t(plan.step)}", "bold"),
+            f": {self.t('stage.' + plan.stage)}\n",
+            (f"{self.t('next')}: ", "bold"),
+            plan.next_step,
+        )
+        if engine.activated_at is None and plan.stage != "ineligible":
+            left = status.countdown(plan.seconds_left, lang)
+            warn = " ⚠" if plan.warning else ""
+            lines.append(
+                f"\n{self.t('deadline')}: {status.deadline_text(engine)}"
+                f"  ({self.t('deadline_left')} {left}){warn}"
+            )
+        self.update(lines)
