@@ -496,3 +496,18 @@ def test_lone_surrogate_still_round_trips(store):
     with store.open("p") as handle:
         handle.save({"s": "a\ud800b", "cjk": "张"})
         assert handle.load() == {"s": "a\ud800b", "cjk": "张"}
+
+
+def test_store_imports_only_the_standard_library():
+    # The engine and the TUI both build on the store; it must stay leaf-level.
+    import ast
+
+    tree = ast.parse(Path(store_mod.__file__).read_text("utf-8"))
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0 and node.module, ast.dump(node)
+            modules.add(node.module.split(".")[0])
+    assert modules <= set(sys.stdlib_module_names), modules
