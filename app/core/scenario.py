@@ -169,6 +169,13 @@ class Runner:
     def __init__(self, scenario: Scenario, rules: Rules) -> None:
         self.scenario = scenario
         self.rules = rules
+        info_score = scenario.account.info_score
+        if not 0 <= info_score <= rules.info_score_max:
+            where = yamlio.where(scenario.path, ["account", "info_score"])
+            raise InputError(
+                f"{where}: score {info_score / 100} is outside "
+                f"0.0..{rules.info_score_max / 100}"
+            )
         self.engine = Engine(rules, scenario.account, scenario.clock)
         self._amounts: dict[Any, int] = {}
         self._durations: dict[str, int] = {}
