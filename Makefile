@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench serve clean
+.PHONY: run test lint format bench serve lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -35,6 +35,13 @@ bench: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/growth-plan serve
+
+# Re-pin every installed version after changing pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@{ echo '# Exact versions CI installs (pip install -c constraints.txt -e ".[dev]").'; \
+	   echo '# Regenerate after changing pyproject.toml: make lock'; \
+	   $(BIN)/pip freeze --exclude-editable | grep -v '^-e '; } > constraints.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
