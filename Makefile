@@ -19,16 +19,16 @@ run: $(STAMP)
 	$(BIN)/growth-plan $(ARGS)
 
 test: $(STAMP)
-	$(BIN)/ruff check app tests scripts
-	$(BIN)/ruff format --check app tests scripts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2
 
 lint: $(STAMP)
-	$(BIN)/ruff check app tests scripts
+	$(BIN)/ruff check .
 
 format: $(STAMP)
-	$(BIN)/ruff format app tests scripts
-	$(BIN)/ruff check --fix app tests scripts
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
