@@ -49,8 +49,7 @@ async def test_language_switch_relabels_everything():
         card = app.screen.query_one("#card-step1")
         assert "尚未参加" in str(card.render())
         footer_text = " ".join(
-            active.binding.description
-            for active in app.screen.active_bindings.values()
+            active.binding.description for active in app.screen.active_bindings.values()
         )
         assert "自测" in footer_text
 
