@@ -184,6 +184,76 @@ class Session:
             self.handle.close()
             self.handle = None
 
+    # -------------------------------------------------------- going back
+
+    def reset(self) -> None:
+        """Start the plan again from the same account, at the current clock.
+
+        A fresh engine: no events, no popup seen, no attempts, task numbers
+        and balances as the account opened them; the workspace is emptied.
+        The clock stays where it is (it never goes backwards), so the new
+        engine starts now: a deadline already passed stays passed. Call
+        `save()` (or the app's `changed()`) afterwards.
+        """
+        engine = self.engine
+        self.engine = Engine(self.rules, engine.account, engine.clock)
+        self.workspace = {}
+
+    def step_back(self) -> str:
+        """Undo the last completed step; returns the stage it was undone from.
+
+        Progress counts the steps done: 1 once the self-test is passed, 2
+        once the tasks are met too, 3 once the waiver is activated. The
+        event that last raised progress to its current level (the passing
+        self-test attempt in `tasks`; the task change that met the last task
+        in `ready`; the activation in `waiver` / `finished`) is dropped with
+        every event after it (task changes, spend, top-ups, notes); the
+        events before it are replayed and the engine moved on to the current
+        clock, which never goes backwards. So from `ready` one task is unmet
+        again; from `tasks` the self-test is to pass again (failed attempts
+        stay); from `waiver` the waiver is not active and spend since its
+        activation is gone, and if the deadline has passed meanwhile the
+        stage is `lapsed`. The workspace is kept. InputError if no step is
+        completed yet (use `reset`).
+        """
+        engine = self.engine
+        level = _progress(engine)
+        if level == 0:
+            raise InputError(
+                f"profile {self.name}: no step is completed yet, nothing to "
+                "step back; use reset to start again"
+            )
+        # Replay event by event (as Engine.replay does, in one pass rather
+        # than once per prefix) to find where progress last reached `level`.
+        probe = Engine(self.rules, engine.account, engine.start_clock)
+        probe._recording = False
+        cut = 0
+        before = 0
+        for position, event in enumerate(engine.events):
+            probe._apply(event, position)
+            now = _progress(probe)
+            if before < level <= now:
+                cut = position
+            before = now
+        stage = engine.stage
+        self.engine = Engine.replay(
+            self.rules,
+            engine.account,
+            engine.start_clock,
+            engine.events[:cut],
+            engine.clock,
+        )
+        return stage
+
+
+def _progress(engine: Engine) -> int:
+    """Steps completed: 0 none, 1 self-test, 2 tasks too, 3 waiver active."""
+    if engine.activated_at is not None:
+        return 3
+    if not engine.self_test_passed:
+        return 0
+    return 2 if engine.tasks_met else 1
+
 
 def open_store(state_dir: str | Path | None) -> ProfileStore:
     from app.core.store import default_state_dir
