@@ -71,6 +71,10 @@ def test_sigkill_during_save_loop(tmp_path, kb, max_wait):
             server.stdin.flush()
             word, pid = server.stdout.readline().split()
             assert word == "pid"
+            # Start the random wait once the worker is inside its save loop:
+            # on a loaded machine start-up alone can outlast max_wait, and a
+            # kill before the first save would test nothing.
+            _wait_for_first_save(progress, last_loaded)
             time.sleep(rng.uniform(0.001, max_wait))
             os.kill(int(pid), signal.SIGKILL)
             word, dead, status = server.stdout.readline().split()
@@ -111,6 +115,12 @@ def test_sigkill_during_save_loop(tmp_path, kb, max_wait):
     assert last_loaded >= KILLS_PER_SIZE // 2
     if kb < 100:
         assert mid_write > 0, "no kill hit a save in progress"
+
+
+def _wait_for_first_save(progress, before: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while _read_progress(progress) <= before and time.monotonic() < deadline:
+        time.sleep(0.0005)
 
 
 def _racer(store: ProfileStore, tag: str) -> subprocess.Popen:
