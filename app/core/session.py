@@ -136,6 +136,46 @@ class Session:
         engine = Engine.replay(rules, account, start, events, clock)
         return cls(name, rules, engine, dict(workspace), rules_path=path)
 
+    @classmethod
+    def from_scenario(
+        cls, path: Path, name: str, rules_path: str | Path | None = None
+    ) -> Session:
+        """The state a scenario file reaches, in memory (not saved yet).
+
+        Rules: `rules_path` (the command line's --rules), else the file's
+        own `rules:`, else the default. InputError as `simulate` gives it.
+        """
+        from app.core import scenario
+
+        parsed = scenario.parse_scenario(Path(path))
+        chosen = rules_path or parsed.rules_path
+        rules = load_rules(chosen)
+        engine = scenario.Runner(parsed, rules).run()
+        return cls(name, rules, engine, rules_path=str(chosen) if chosen else None)
+
+    def save_new(self, store: ProfileStore) -> None:
+        """Save this in-memory session as a new profile `name` and keep it
+        open (locked). InputError if that profile already exists: an
+        existing profile is never overwritten."""
+        exists = InputError(
+            f"profile {self.name!r} already exists in {store.state_dir}; "
+            "choose another name"
+        )
+        if store.exists(self.name):
+            raise exists
+        try:
+            handle = store.open(self.name)
+        except StoreError as error:
+            raise InputError(str(error)) from None
+        if handle.load() is not None:
+            handle.close()
+            raise exists
+        self.handle = handle
+        error = self.save()
+        if error:
+            self.close()
+            raise InputError(error)
+
     # ----------------------------------------------------------------- saving
 
     def payload(self) -> dict[str, Any]:
