@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
 def _run_app(session, lang: str, store, demo: bool) -> int:  # type: ignore[no-untyped-def]
     from app.tui.app import GrowthPlanApp
 
+    session.engine.real_clock = real_now  # the event log shows real time too
     app = GrowthPlanApp(session, lang=lang, store=store, demo=demo)
     try:
         app.run()
@@ -47,6 +48,12 @@ def _run_app(session, lang: str, store, demo: bool) -> int:  # type: ignore[no-u
             each.save()
             each.close()
     return 0
+
+
+def real_now() -> int:
+    import time
+
+    return int(time.time())
 
 
 def _start_session(args, store, demo: bool):  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ clock. Moving the clock settles every cutoff it passes, one window at a time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -162,6 +163,9 @@ class Engine:
         self.refusals: list[Refusal] = []
         self.current_action: int | None = None
         self._recording = True
+        # Set by the app to stamp events with the real time (epoch seconds)
+        # as `real`; None in scenarios and tests. Replay ignores `real`.
+        self.real_clock: Callable[[], int] | None = None
 
         # Balances after the last settlement; `held` is the open window.
         self.cash = account.cash
@@ -422,6 +426,12 @@ class Engine:
     def _record(self, kind: str, **data: Any) -> None:
         if self._recording:
             self.events.append({"kind": kind, "at": self.clock, **data})
+            self._stamp()
+
+    def _stamp(self) -> None:
+        """Add the real time to the event just appended, if asked to."""
+        if self.real_clock is not None:
+            self.events[-1]["real"] = self.real_clock()
 
     def _refuse(self, refusal: Refusal) -> Refusal:
         refusal.action = self.current_action
@@ -435,6 +445,7 @@ class Engine:
                     "values": refusal.values,
                 }
             )
+            self._stamp()
         return refusal
 
     def open_marketing_center(self) -> None:
@@ -509,6 +520,7 @@ class Engine:
             if self._recording:
                 self._window_spend_events.append(len(self.events))
                 self.events.append({"kind": "spend", "at": self.clock, "fen": accrued})
+                self._stamp()
         if accrued < fen:
             self._refuse(
                 Refusal(
