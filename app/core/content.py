@@ -24,6 +24,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from app.core import calc, money, yamlio
 from app.core.errors import InputError
 from app.core.rules import CONTENT_DIR, Rules
@@ -42,6 +44,8 @@ _SECTION_MARK = re.compile(r"<!--\s*section:\s*(.*?)\s*-->")
 _PLACEHOLDER = re.compile(r"\{\{\s*calc:(.*?)\}\}")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}\W+[A-Za-z]{2,}")
+_NEAR_MARK = re.compile(r"\s*<!--\s*(se\w*\s*:|.*section)", re.IGNORECASE)
+_COMPOSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def content_dir_or_default(content_dir: Path | str | None) -> Path:
@@ -335,9 +339,43 @@ class _Doc:
     def __init__(self, path: Path, problems: list[str]) -> None:
         self.path = path
         self.problems = problems
+        self._root: yaml.Node | None = None
+        self._composed = False
 
     def add(self, keys: list[str | int], problem: str) -> None:
-        self.problems.append(f"{yamlio.where(self.path, keys)}: {problem}")
+        self.problems.append(f"{self.where(keys)}: {problem}")
+
+    def where(self, keys: list[str | int]) -> str:
+        """`yamlio.where`, but the file is composed once (with libyaml when
+        present), not once per problem: a broken copy can have hundreds."""
+        if not self._composed:
+            self._composed = True
+            try:
+                text = yamlio.read_text(self.path)
+                self._root = yaml.compose(text, Loader=_COMPOSER)
+            except (yaml.YAMLError, InputError):
+                self._root = None
+        node = self._root
+        line = node.start_mark.line + 1 if node is not None else None
+        for key in keys:
+            if isinstance(node, yaml.MappingNode) and isinstance(key, str):
+                pair = next((p for p in node.value if p[0].value == key), None)
+                if pair is None:
+                    break
+                line = pair[0].start_mark.line + 1
+                node = pair[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+                if not 0 <= key < len(node.value):
+                    break
+                node = node.value[key]
+                line = node.start_mark.line + 1
+            else:
+                break
+        dotted = ".".join(
+            f"[{key}]" if isinstance(key, int) else str(key) for key in keys
+        ).replace(".[", "[")
+        prefix = f"{self.path}:{line}" if line else str(self.path)
+        return f"{prefix}: {dotted}" if dotted else prefix
 
     def load(self, lists: tuple[str, ...]) -> dict[str, Any] | None:
         """The file's top mapping: `version: 1` and each of `lists`."""
@@ -489,6 +527,10 @@ class _Doc:
 class _BankParse:
     bank: QuestionBank
     index: dict[str, int]  # question id -> position in the file's list
+    # Rules named and questions written, valid or not: a typo in one
+    # question is reported once, not again as a rule left uncovered.
+    named_rules: set[str] = field(default_factory=set)
+    entries: int = 0
 
 
 def _parse_bank(path: Path, problems: list[str]) -> _BankParse:
@@ -497,14 +539,18 @@ def _parse_bank(path: Path, problems: list[str]) -> _BankParse:
     questions: list[Question] = []
     index: dict[str, int] = {}
     raw = data.get("questions") if data else None
+    named: set[str] = set()
     if isinstance(raw, list):
         seen: dict[str, int] = {}
         for position, item in enumerate(raw):
+            if isinstance(item, dict) and isinstance(item.get("rules"), list):
+                named.update(r for r in item["rules"] if isinstance(r, str))
             question = _parse_question(doc, ["questions", position], item, seen)
             if question is not None:
                 questions.append(question)
                 index[question.id] = position
-    return _BankParse(QuestionBank(path, tuple(questions)), index)
+    entries = len(raw) if isinstance(raw, list) else 0
+    return _BankParse(QuestionBank(path, tuple(questions)), index, named, entries)
 
 
 def _parse_question(
@@ -563,7 +609,7 @@ def _parse_options(
     options: list[Option] = []
     for position, item in enumerate(raw):
         at = [*where, position]
-        option = doc.fields(item, at, ("key", "zh", "en"))
+        option = doc.fields(item, at, ("key",), ("zh", "en"))
         if option is None:
             continue
         key = option.get("key")
@@ -803,7 +849,7 @@ def _parse_lesson(path: Path, lang: str, problems: list[str]) -> Lesson | None:
 
     for number, line in enumerate(lines[1:], start=2):
         mark = _SECTION_MARK.fullmatch(line.strip())
-        if mark is None and line.lstrip().startswith("<!--") and "section" in line:
+        if mark is None and _NEAR_MARK.match(line):
             add(number, "malformed section line (write <!-- section: id -->)")
             continue
         if mark is not None:
@@ -1009,7 +1055,7 @@ def _parse_glossary(path: Path, problems: list[str]) -> list[Term]:
     for position, item in enumerate(raw):
         keys: list[str | int] = ["terms", position]
         before = len(problems)
-        node = doc.fields(item, keys, ("id", "zh", "en", "note"))
+        node = doc.fields(item, keys, ("id", "note"), ("zh", "en"))
         if node is None:
             continue
         tid = doc.ident(node, keys, seen)
@@ -1098,7 +1144,7 @@ def _parse_keywords(
     keywords = []
     for position, item in enumerate(raw):
         at = [*where, position]
-        keyword = doc.fields(item, at, ("zh", "en", "bid"))
+        keyword = doc.fields(item, at, ("bid",), ("zh", "en"))
         if keyword is None:
             continue
         texts = doc.langs(keyword, at)
@@ -1161,8 +1207,8 @@ def check_content_report(
         problems.append(f"{folder}: no such folder")
         return report
 
-    lessons = _check_lessons(folder, problems)
-    _check_placeholders(lessons, rules, problems)
+    lessons, lesson_files = _check_lessons(folder, problems)
+    _check_placeholders(lesson_files, rules, problems)
 
     bank_path = folder / "questions.yaml"
     parsed = _parse_bank(bank_path, problems)
@@ -1172,18 +1218,19 @@ def check_content_report(
         _check_link(doc, keys, question.lesson, lessons)
         if question.kind == "number":
             _check_number(doc, keys, question, rules)
-    if bank_path.is_file() and parsed.bank.questions:
-        covered = {rule for q in parsed.bank.questions for rule in q.rules}
+    if parsed.entries:
         for rule in RULE_IDS:
-            if rule not in covered:
+            if rule not in parsed.named_rules:
                 doc.add(["questions"], f"no question checks {rule}")
-        if len(parsed.bank.questions) < rules.questions_per_attempt:
+        if parsed.entries < rules.questions_per_attempt:
             doc.add(
                 ["questions"],
-                f"{len(parsed.bank.questions)} valid questions, fewer than the "
+                f"{parsed.entries} questions, fewer than the "
                 f"{rules.questions_per_attempt} an attempt draws ({rules.source})",
             )
-    elif bank_path.is_file() and not any(str(bank_path) in p for p in problems):
+    elif bank_path.is_file() and not any(
+        p.startswith(str(bank_path)) for p in problems
+    ):
         doc.add(["questions"], "the question bank has no questions")
 
     faq_path = folder / "faq.yaml"
@@ -1208,8 +1255,11 @@ def check_content_report(
     return report
 
 
-def _check_lessons(folder: Path, problems: list[str]) -> dict[str, dict[str, Lesson]]:
-    """Lessons per language, each id -> Lesson; cross-language problems."""
+def _check_lessons(
+    folder: Path, problems: list[str]
+) -> tuple[dict[str, dict[str, Lesson]], list[Path]]:
+    """Lessons per language (id -> Lesson, the valid ones) and every lesson
+    file; records each file's problems and those across languages."""
     lessons: dict[str, dict[str, Lesson]] = {}
     files: dict[str, dict[str, Path]] = {}
     for lang in LANGS:
@@ -1257,28 +1307,28 @@ def _check_lessons(folder: Path, problems: list[str]) -> dict[str, dict[str, Les
                 f"in a different order from {pair['en'].path} "
                 f"({', '.join(common)})"
             )
-    return lessons
+    return lessons, [path for lang in LANGS for path in files[lang].values()]
 
 
-def _check_placeholders(
-    lessons: dict[str, dict[str, Lesson]], rules: Rules, problems: list[str]
-) -> None:
-    for by_id in lessons.values():
-        for lesson in by_id.values():
-            text = lesson.path.read_text(encoding="utf-8-sig")
-            for number, line in enumerate(text.splitlines(), start=1):
-                for match in _PLACEHOLDER.finditer(line):
-                    try:
-                        name, args = parse_placeholder(match.group(1))
-                        calc.evaluate(name, args, rules)
-                    except InputError as error:
-                        problems.append(f"{lesson.path}:{number}: {error}")
-                rest = _PLACEHOLDER.sub("", line)
-                if "{{" in rest or "}}" in rest:
-                    problems.append(
-                        f"{lesson.path}:{number}: unrecognised placeholder "
-                        "(write {{calc:NAME key=value}})"
-                    )
+def _check_placeholders(paths: list[Path], rules: Rules, problems: list[str]) -> None:
+    for path in paths:
+        try:
+            text = yamlio.read_text(path)
+        except InputError:
+            continue  # already reported by the lesson's own check
+        for number, line in enumerate(text.splitlines(), start=1):
+            for match in _PLACEHOLDER.finditer(line):
+                try:
+                    name, args = parse_placeholder(match.group(1))
+                    calc.evaluate(name, args, rules)
+                except InputError as error:
+                    problems.append(f"{path}:{number}: {error}")
+            rest = _PLACEHOLDER.sub("", line)
+            if "{{" in rest or "}}" in rest:
+                problems.append(
+                    f"{path}:{number}: unrecognised placeholder "
+                    "(write {{calc:NAME key=value}})"
+                )
 
 
 def _check_link(
@@ -1324,6 +1374,7 @@ def _check_number(
             f"the answer {answer!r} is {given!r} but the engine computes "
             f"{result!r} ({question.id})",
         )
+        return
     others = [k for k, v in question.value_of.items() if v == result and k != answer]
     if others:
         doc.add(
