@@ -15,7 +15,9 @@ from app.core import scenario, yamlio
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "content" / "scenarios"
-FILES = sorted(SCENARIOS.glob("*.yaml"))
+# Files starting with "_" are not scenarios (e.g. _index.yaml, the picker's
+# Chinese names).
+FILES = sorted(p for p in SCENARIOS.glob("*.yaml") if not p.name.startswith("_"))
 
 # Which scenario files prove each rule the engine decides (R1, R2, R5,
 # R11-R21), plus the edge cases the issue lists. Every file named here must
