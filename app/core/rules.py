@@ -152,7 +152,7 @@ class _Reader:
         return int(hundredths)
 
     def amount(self, keys: list[str | int]) -> int:
-        where = yamlio.where(self.path, keys)
+        where = yamlio.Where(self.path, keys)
         return money.parse_amount(self.get(keys), where)
 
     def choice(self, keys: list[str | int], options: tuple[str, ...]) -> str:
@@ -172,10 +172,10 @@ class _Reader:
         return value
 
     def clock_time(self, keys: list[str | int]) -> time:
-        return timeutil.parse_clock_time(self.get(keys), yamlio.where(self.path, keys))
+        return timeutil.parse_clock_time(self.get(keys), yamlio.Where(self.path, keys))
 
     def day(self, keys: list[str | int]) -> date:
-        return timeutil.parse_date(self.get(keys), yamlio.where(self.path, keys))
+        return timeutil.parse_date(self.get(keys), yamlio.Where(self.path, keys))
 
 
 def _kind(value: Any) -> str:

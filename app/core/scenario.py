@@ -71,7 +71,7 @@ def parse_scenario(path: Path, text: str | None = None) -> Scenario:
         raise fail(["clock"], "missing key")
     if "account" not in data:
         raise fail(["account"], "missing key: every scenario needs an account")
-    clock = timeutil.parse_time(data["clock"], yamlio.where(path, ["clock"]))
+    clock = timeutil.parse_time(data["clock"], yamlio.Where(path, ["clock"]))
 
     raw = data["account"]
     if not isinstance(raw, dict):
@@ -86,7 +86,7 @@ def parse_scenario(path: Path, text: str | None = None) -> Scenario:
     def amount(key: str, default: int = 0) -> int:
         if key not in raw:
             return default
-        return money.parse_amount(raw[key], yamlio.where(path, ["account", key]))
+        return money.parse_amount(raw[key], yamlio.Where(path, ["account", key]))
 
     def flag(key: str) -> bool:
         value = raw.get(key, False)
@@ -103,10 +103,10 @@ def parse_scenario(path: Path, text: str | None = None) -> Scenario:
     recharge = amount("recharge")
     account = Account(
         first_p4p_date=timeutil.parse_date(
-            raw["first_p4p_date"], yamlio.where(path, ["account", "first_p4p_date"])
+            raw["first_p4p_date"], yamlio.Where(path, ["account", "first_p4p_date"])
         ),
         payment_date=timeutil.parse_date(
-            raw["payment_date"], yamlio.where(path, ["account", "payment_date"])
+            raw["payment_date"], yamlio.Where(path, ["account", "payment_date"])
         ),
         recharge=recharge,
         cash=amount("cash", recharge),
@@ -115,7 +115,7 @@ def parse_scenario(path: Path, text: str | None = None) -> Scenario:
         other_promotion=flag("other_promotion"),
         ran_p4p_before=flag("ran_p4p_before"),
         info_score=_score(
-            raw.get("info_score", 0), yamlio.where(path, ["account", "info_score"])
+            raw.get("info_score", 0), yamlio.Where(path, ["account", "info_score"])
         ),
         products=count("products"),
         keywords=count("keywords"),

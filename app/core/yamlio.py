@@ -110,3 +110,26 @@ def where(path: Path, keys: list[str | int]) -> str:
     ).replace(".[", "[")
     prefix = f"{path}:{line}" if line else str(path)
     return f"{prefix}: {dotted}" if dotted else prefix
+
+
+class Where:
+    """`where(path, keys)`, worked out only when a message is formatted.
+
+    Finding the line re-reads the file with the slow node composer, so the
+    happy path must not pay for it: parsers take this in place of the text
+    and an f-string only renders it on the way to an error."""
+
+    __slots__ = ("_text", "keys", "path")
+
+    def __init__(self, path: Path, keys: list[str | int]) -> None:
+        self.path = path
+        self.keys = keys
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = where(self.path, self.keys)
+        return self._text
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
