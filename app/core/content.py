@@ -454,7 +454,8 @@ class _Doc:
             )
             return None
         if value in seen:
-            self.add([*keys, "id"], f"duplicate id {value!r} (first at #{seen[value]})")
+            first = self.where([*keys[:-1], seen[value], "id"]).partition(": ")[0]
+            self.add([*keys, "id"], f"duplicate id {value!r} (first at {first})")
             return None
         seen[value] = keys[-1] if isinstance(keys[-1], int) else 0
         return value
