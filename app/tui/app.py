@@ -124,7 +124,12 @@ class GrowthPlanApp(App[None]):
     # ---------------------------------------------------------------- start
 
     def on_mount(self) -> None:
+        from app.tui.feed_driver import FeedDriver
+
         translate_bindings(self, self.lang)
+        # The spend feed and the clock run on every screen (feed_driver.py).
+        self.feed = FeedDriver(self)
+        self.feed.start()
         self.push_screen(self.make_screen("marketing"))
         if self.session.notice:
             self.notify(self.session.notice, severity="warning", timeout=12)
@@ -219,6 +224,7 @@ class GrowthPlanApp(App[None]):
         yield SystemCommand(
             i18n.t("cmd.help_focused", lang), "F1", self.action_help_focused
         )
+        yield from self.feed.commands()
         yield from super().get_system_commands(screen)
 
     async def action_quit(self) -> None:
