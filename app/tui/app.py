@@ -8,6 +8,7 @@ running clock refreshes only what shows time and money.
 
 from __future__ import annotations
 
+import copy
 import importlib
 from collections.abc import Iterable
 from typing import Any
@@ -48,6 +49,16 @@ i18n.register(
         "cmd.scenarios": {"en": "Demo: Scenario picker", "zh": "演示：场景选择"},
         "cmd.events": {"en": "Records: Event log", "zh": "记录：事件日志"},
         "cmd.popup": {"en": "Help: Newcomer guide", "zh": "帮助：新手引导"},
+        "cmd.rule_trace": {
+            "en": "Tools: Rule trace on/off (ctrl+t)",
+            "zh": "工具：规则追踪 开/关（ctrl+t）",
+        },
+        "cmd.demo_reset": {
+            "en": "Demo: Restart the demo (ctrl+r)",
+            "zh": "演示：重新开始演示（ctrl+r）",
+        },
+        "key.rule_trace": {"en": "Rule trace", "zh": "规则追踪"},
+        "key.demo_reset": {"en": "Restart demo", "zh": "重新演示"},
         "cmd.lang": {"en": "App: Switch to Chinese", "zh": "应用：切换到英文"},
         "cmd.help_focused": {
             "en": "Help: About the focused part (F1)",
@@ -95,6 +106,10 @@ class GrowthPlanApp(App[None]):
         Binding("f1", "help_focused", "Help", id="help"),
         Binding("f2", "switch_lang", "中文", id="lang"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        # Hidden in the Footer so that every screen's Footer stays as it is;
+        # listed in the command palette and in F1 help instead.
+        Binding("ctrl+t", "rule_trace", "Rule trace", id="rule_trace", show=False),
+        Binding("ctrl+r", "demo_reset", "Restart demo", id="demo_reset"),
     ]
 
     lang: reactive[str] = reactive("en")
@@ -117,6 +132,10 @@ class GrowthPlanApp(App[None]):
         self.session = session
         self.store = store
         self.demo = demo
+        self.demo_start = copy.deepcopy(session.payload()) if demo else None
+        """Where ctrl+r takes a demo back to (the session's payload)."""
+        self.trace_visible = False
+        """Whether the rule trace panel (ctrl+t) shows on every screen."""
         self._auto_popup = show_popup
         self.set_reactive(GrowthPlanApp.lang, lang)
         self.title = i18n.t("app.title", lang)
@@ -204,6 +223,21 @@ class GrowthPlanApp(App[None]):
             topic = "none"
         self.push_screen(HelpModal(topic))
 
+    def action_rule_trace(self) -> None:
+        from app.tui.widgets.rule_trace import toggle_trace
+
+        toggle_trace(self)
+
+    def action_demo_reset(self) -> None:
+        from app.tui.screens.scenarios import restart_demo
+
+        restart_demo(self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool:
+        if action == "demo_reset":
+            return self.demo
+        return True
+
     def action_open(self, name: str) -> None:
         self.open_screen(name)
 
@@ -221,6 +255,13 @@ class GrowthPlanApp(App[None]):
             i18n.t("cmd.popup", lang), i18n.t("help.popup", lang), self.show_popup
         )
         yield SystemCommand(i18n.t("cmd.lang", lang), "F2", self.action_switch_lang)
+        yield SystemCommand(
+            i18n.t("cmd.rule_trace", lang), "ctrl+t", self.action_rule_trace
+        )
+        if self.demo:
+            yield SystemCommand(
+                i18n.t("cmd.demo_reset", lang), "ctrl+r", self.action_demo_reset
+            )
         yield SystemCommand(
             i18n.t("cmd.help_focused", lang), "F1", self.action_help_focused
         )
