@@ -76,6 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def one_line(message: str) -> str:
+    """The message as one terminal line: line breaks and other control
+    characters (a YAML key may hold any) are shown escaped, so stderr stays
+    one line and no escape sequence reaches the terminal."""
+    return "".join(
+        char
+        if char.isprintable() or char == " "
+        else char.encode("unicode_escape").decode("ascii")
+        for char in message
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from app.core.errors import InputError
 
@@ -88,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_tui(args)
         return args.run(args)
     except InputError as error:
-        print(f"growth-plan: {error}", file=sys.stderr)
+        print(f"growth-plan: {one_line(str(error))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -74,6 +74,13 @@ class Account:
             account = cls(**values)
         except (KeyError, TypeError, ValueError) as error:
             raise InputError(f"account: {error}") from None
+        for name in ("first_p4p_date", "payment_date"):
+            day = getattr(account, name)
+            if not timeutil.MIN_DATE <= day <= timeutil.MAX_DATE:
+                raise InputError(
+                    f"account.{name}: {day} is outside the supported dates "
+                    f"({timeutil.RANGE_TEXT})"
+                )
         for name in ("recharge", "cash", "red_packet", "coupons", "info_score",
                      "products", "keywords"):  # fmt: skip
             value = getattr(account, name)
@@ -155,6 +162,10 @@ class Engine:
     """The state of one account under one rule file."""
 
     def __init__(self, rules: Rules, account: Account, clock: int) -> None:
+        if not timeutil.in_range(clock):
+            raise ClockError(
+                f"clock {clock} is outside the supported times ({timeutil.RANGE_TEXT})"
+            )
         self.rules = rules
         self.account = account
         self.start_clock = clock
@@ -207,6 +218,11 @@ class Engine:
             raise ClockError(
                 f"the clock cannot go back from {timeutil.show(self.clock, True)} "
                 f"to {timeutil.show(ts, True)}"
+            )
+        if ts > timeutil.MAX_TS:
+            raise ClockError(
+                f"the clock cannot go past {timeutil.show(timeutil.MAX_TS, True)} "
+                f"(supported times: {timeutil.RANGE_TEXT})"
             )
         written: list[LedgerRow] = []
         while self.window_end <= ts:

@@ -7,6 +7,7 @@ written to a report is converted to an aware datetime first.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -53,9 +54,36 @@ def from_datetime(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
+# The simulated clock's range. Wide enough for any practice case, narrow
+# enough that no date arithmetic can overflow and that settling every window
+# up to the end stays quick (about 0.5 s a century).
+MIN_DATE = date(1970, 1, 1)
+MAX_DATE = date(2099, 12, 31)
+MIN_TS = from_datetime(datetime.combine(MIN_DATE, time()))
+MAX_TS = from_datetime(datetime.combine(MAX_DATE, time(23, 59, 59)))
+RANGE_TEXT = f"{MIN_DATE} to {MAX_DATE}"
+
+
+def in_range(ts: int) -> bool:
+    return MIN_TS <= ts <= MAX_TS
+
+
 def parse_time(value: object, where: str) -> int:
     """A scenario or form time: `YYYY-MM-DD HH:MM[:SS]`, ISO 8601 with an
-    offset, or a bare date (00:00). Without an offset it is Beijing time."""
+    offset, or a bare date (00:00). Without an offset it is Beijing time.
+    Times outside MIN_DATE..MAX_DATE are refused."""
+    try:
+        ts = _parse_time(value, where)
+    except OverflowError:
+        ts = None
+    if ts is None or not in_range(ts):
+        raise InputError(
+            f"{where}: {value!r} is outside the supported times ({RANGE_TEXT})"
+        )
+    return ts
+
+
+def _parse_time(value: object, where: str) -> int:
     if isinstance(value, datetime):
         return from_datetime(value)
     if isinstance(value, date):
@@ -85,14 +113,19 @@ def parse_date(value: object, where: str) -> date:
     """A calendar date, `YYYY-MM-DD`."""
     if isinstance(value, datetime):
         raise InputError(f"{where}: expected a date like 2026-07-01, got a time")
+    day = None
     if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise InputError(f"{where}: expected a date like 2026-07-01, got {value!r}")
+        day = value
+    elif isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            day = date.fromisoformat(value.strip())
+    if day is None:
+        raise InputError(f"{where}: expected a date like 2026-07-01, got {value!r}")
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise InputError(
+            f"{where}: {day} is outside the supported dates ({RANGE_TEXT})"
+        )
+    return day
 
 
 def parse_duration(value: object, where: str) -> int:
