@@ -55,7 +55,7 @@ class ExpectResult:
 def parse_scenario(path: Path, text: str | None = None) -> Scenario:
     """Read and check a scenario file's outer shape; actions are checked as
     they run (a time going backwards can only be seen then)."""
-    data = yamlio.load(path, text)
+    data = yamlio.load_with_long_list(path, "actions", text)
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a mapping with clock, account, actions")
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,115 @@ def load(path: Path, text: str | None = None) -> Any:
         raise InputError(f"{path}: not valid YAML ({error})") from None
     except (ValueError, ArithmeticError) as error:
         raise InputError(f"{path}: not valid YAML ({error})") from None
+
+
+# ------------------------------------------------- long lists, line by line
+
+# An item simple enough to read without YAML: `- name: 12`, `- name: 0.12`,
+# `- name: 1d6h`. The patterns are a strict subset of what YAML 1.1 resolves
+# to int, float (Decimal here) and plain text, so the value is the same.
+_SIMPLE_ITEM = re.compile(
+    r"- ([a-z_]+): (?:(0|[1-9][0-9]*)|([0-9]+\.[0-9]+)|((?:[0-9]+[dhms])+))[ ]*"
+)
+_NOT_TEXT_KEYS = frozenset({"yes", "no", "on", "off", "true", "false", "null"})
+_BLOCK_SCALAR = re.compile(r"(?:^|[ :])[|>][-+0-9]*$")
+
+
+class _NotSimple(Exception):
+    """The file needs the full parser (the fast path gives up)."""
+
+
+def load_with_long_list(path: Path, key: str, text: str | None = None) -> Any:
+    """`load`, with a fast path for a long top-level block list `key:` whose
+    items each fit on one line (a scenario's `actions`).
+
+    Parsing 86,400 one-line items with PyYAML costs seconds, nearly all in
+    building Python objects. Here each distinct item line is read once (by
+    the same YAML loader, or by `_SIMPLE_ITEM` for the plainest ones) and
+    the rest of the file by `load`. Whatever the fast path cannot vouch for
+    (multi-line items, block scalars, an alias across lines, tabs, odd
+    indentation, several documents, CR line ends, any error) goes to the
+    full parser, so the result and every error message are the ones `load`
+    gives. Items with the same text share one object: treat them as
+    read-only.
+    """
+    if text is None:
+        text = read_text(path)
+    try:
+        return _load_long_list(key, text)
+    except _NotSimple:
+        return load(path, text)
+
+
+def _load_long_list(key: str, text: str) -> Any:
+    if any(mark in text for mark in ("\r", "\t", "\x85", "\u2028", "\u2029")):
+        raise _NotSimple  # line breaks and indentation the split below misreads
+    lines = text.split("\n")
+    header = re.compile(re.escape(key) + r":[ ]*(?:#.*)?")
+    starts = [i for i, line in enumerate(lines) if header.fullmatch(line)]
+    if len(starts) != 1 or any(line.startswith(("---", "...", "%")) for line in lines):
+        raise _NotSimple
+    start = starts[0]
+    indent = -1
+    items: list[Any] = []
+    memo: dict[str, Any] = {}
+    end = len(lines)
+    for number in range(start + 1, len(lines)):
+        line = lines[number]
+        stripped = line.lstrip(" ")
+        depth = len(line) - len(stripped)
+        if not stripped or (stripped.startswith("#") and depth <= indent):
+            continue  # a deeper comment could be a block scalar's text
+        if indent < 0 and stripped.startswith("#"):
+            continue
+        if indent < 0:
+            if not stripped.startswith("- "):
+                raise _NotSimple  # not a block list of items
+            indent = depth
+        if depth < indent or (depth == indent == 0 and not line.startswith("- ")):
+            end = number
+            break
+        if depth != indent or not stripped.startswith("- "):
+            raise _NotSimple  # a continuation line or stray content
+        value = memo.get(stripped, memo)
+        if value is memo:
+            value = memo[stripped] = _read_item(stripped)
+        items.append(value)
+    if len(items) < 2:
+        raise _NotSimple
+    rest = "\n".join(lines[: start + 1] + lines[end:])
+    try:
+        data = yaml.load(rest, Loader=Loader)
+    except (yaml.YAMLError, ValueError, ArithmeticError):
+        raise _NotSimple from None
+    if not isinstance(data, dict) or key not in data or data[key] is not None:
+        raise _NotSimple
+    data[key] = items
+    return data
+
+
+def _read_item(stripped: str) -> Any:
+    """One `- ...` line, as YAML would read it inside the list."""
+    simple = _SIMPLE_ITEM.fullmatch(stripped)
+    if simple is not None and simple.group(1) not in _NOT_TEXT_KEYS:
+        name, whole, decimal, text = simple.groups()
+        if whole is not None:
+            return {name: int(whole)}
+        if decimal is not None:
+            return {name: Decimal(decimal)}
+        return {name: text}
+    if "&" in stripped or "*" in stripped:
+        raise _NotSimple  # anchors and aliases are checked across the file
+    body = stripped[2:].split(" #", 1)[0].rstrip()
+    if _BLOCK_SCALAR.search(body):
+        raise _NotSimple  # a block scalar: its text is on the next lines
+    try:
+        parsed = yaml.load(stripped, Loader=Loader)
+    except (yaml.YAMLError, ValueError, ArithmeticError):
+        raise _NotSimple from None
+    if not isinstance(parsed, list) or len(parsed) != 1:
+        raise _NotSimple
+    return parsed[0]
 
 
 def line_of(path: Path, keys: list[str | int]) -> int | None:
