@@ -255,4 +255,8 @@ def evaluate(name: str, args: Mapping[str, Any], rules: Rules | None = None) -> 
             raise InputError(f"calc {name}: {key}: {value!r} is not a value")
     if rules is None:
         rules = load_rules()
-    return function(_Args(name, args), rules)
+    try:
+        return function(_Args(name, args), rules)
+    except (OverflowError, ValueError, ArithmeticError) as error:
+        # Dates or amounts beyond what the calendar or the clock can hold.
+        raise InputError(f"calc {name}: {error}") from None

@@ -353,7 +353,7 @@ class _Doc:
             try:
                 text = yamlio.read_text(self.path)
                 self._root = yaml.compose(text, Loader=_COMPOSER)
-            except (yaml.YAMLError, InputError):
+            except (yaml.YAMLError, InputError, RecursionError):
                 self._root = None
         node = self._root
         line = node.start_mark.line + 1 if node is not None else None
@@ -383,6 +383,9 @@ class _Doc:
             data = yamlio.load(self.path)
         except InputError as error:
             self.problems.append(str(error))
+            return None
+        except RecursionError:
+            self.problems.append(f"{self.path}: not valid YAML (nested too deeply)")
             return None
         expected = ", ".join(f"{name}:" for name in lists)
         if not isinstance(data, dict):
@@ -496,15 +499,21 @@ class _Doc:
         self, node: Any, keys: list[str | int], allow_empty: bool = False
     ) -> tuple[str, ...] | None:
         if not isinstance(node, list) or (not node and not allow_empty):
-            self.add(keys, f"expected a list of rule ids like [R5], got {node!r}")
+            self.add(
+                keys, f"expected a list of rule ids like [R5], got {_kind_of(node)}"
+            )
             return None
         ok = True
         for index, rule in enumerate(node):
-            if rule not in RULE_IDS:
-                self.add([*keys, index], f"unknown rule {rule!r} (expected R1 ... R22)")
+            if not isinstance(rule, str) or rule not in RULE_IDS:
+                self.add(
+                    [*keys, index],
+                    f"unknown rule {_kind_of(rule)} (expected R1 ... R22)",
+                )
                 ok = False
-        if len(set(node)) != len(node):
+        if ok and len(set(node)) != len(node):
             self.add(keys, "a rule is listed twice")
+            ok = False
         return tuple(node) if ok else None
 
     def link(self, node: dict[str, Any], keys: list[str | int]) -> str | None:
@@ -570,7 +579,7 @@ def _parse_question(
     rules = doc.rule_ids(node["rules"], [*keys, "rules"]) if "rules" in node else None
     kind = node.get("kind")
     if "kind" in node and kind not in KINDS:
-        doc.add([*keys, "kind"], f"{kind!r} is not one of {', '.join(KINDS)}")
+        doc.add([*keys, "kind"], f"{_kind_of(kind)} is not one of {', '.join(KINDS)}")
         kind = None
     lesson = doc.link(node, keys)
     prompt = (
@@ -655,7 +664,7 @@ def _parse_answer(
             return None
         chosen = [raw]
     if any(not isinstance(key, str) for key in chosen):
-        doc.add(where, f"expected option keys, got {raw!r}")
+        doc.add(where, f"expected option keys, got {_kind_of(raw)}")
         return None
     if len(set(chosen)) != len(chosen):
         doc.add(where, "a key is listed twice")
@@ -745,7 +754,19 @@ def load_bank(content_dir: Path | str | None = None) -> QuestionBank:
     return parsed.bank
 
 
+MAX_PROBLEM = 400  # characters: a value quoted in a message is cut short
+
+
+def one_line(problem: str) -> str:
+    """A problem as one printable line of reasonable length."""
+    text = "".join(
+        ch if ch.isprintable() else repr(ch)[1:-1].replace("'", "") for ch in problem
+    )
+    return text if len(text) <= MAX_PROBLEM else text[: MAX_PROBLEM - 1] + "…"
+
+
 def _raise_first(problems: list[str]) -> None:
+    problems[:] = [one_line(problem) for problem in problems]
     if problems:
         more = len(problems) - 1
         tail = f" (and {more} more: run growth-plan check-content)" if more else ""
@@ -1168,8 +1189,12 @@ def _parse_gain(doc: _Doc, keys: list[str | int], value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         doc.add(keys, f"expected a number of points like 0.3, got {_kind_of(value)}")
         return None
-    hundredths = Decimal(value) * 100
-    if hundredths != hundredths.to_integral_value() or hundredths <= 0:
+    try:
+        hundredths = Decimal(value) * 100
+        whole = hundredths == hundredths.to_integral_value()
+    except ArithmeticError:
+        hundredths, whole = Decimal(0), False
+    if not whole or not 0 < hundredths <= 10**6:
         doc.add(keys, f"{value} must be more than 0 with at most 2 decimals")
         return None
     return int(hundredths)
@@ -1243,6 +1268,7 @@ def check_content_report(
     terms = _parse_glossary(folder / "glossary.yaml", problems)
     catalog = _parse_catalog(folder / "catalog.yaml", problems)
 
+    report.problems[:] = [one_line(problem) for problem in problems]
     report.counts = {
         "questions": len(parsed.bank.questions),
         "lessons": len(lessons.get("en", {})),
