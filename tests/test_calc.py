@@ -202,6 +202,8 @@ def test_yaml_typed_values_are_accepted():
         ("tier_cap", {"recharge": "1.234"}, "more than two decimals"),
         ("deadline", {"payment_date": "2026-02-30"}, "expected a date"),
         ("waiver_day1_end", {"activated": "tomorrow"}, "is not a time"),
+        ("deadline", {"payment_date": "9999-12-30"}, "calc deadline:"),
+        ("waiver_day1_end", {"activated": "9999-12-31 20:00"}, "calc waiver_day1_end:"),
         ("waived", {"recharge": True, "spend": "1"}, "is not a value"),
         (
             "last_waiver_day_end",

@@ -732,3 +732,40 @@ def test_mini_lesson_problems(mini):
     ]
     for fragment in expected:
         assert any(p.startswith(fragment) for p in problems), (fragment, problems)
+
+
+def test_mini_hostile_values_are_problems_not_crashes(mini):
+    path = mini / "questions.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "rules: [R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11]",
+        "rules: [R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11, {R1: x}, [R2]]",
+    )
+    text = text.replace("recharge: 30000}", 'recharge: 30000, "a\\nb": 1}')
+    path.write_text(text, encoding="utf-8")
+    problems = content.check_content(mini, MINI_RULES)
+    assert f"{path}:4: questions[0].rules[11]: unknown rule a mapping" in "\n".join(
+        problems
+    )
+    assert all("\n" not in problem for problem in problems)
+    assert any("unknown argument 'a\\nb'" in problem for problem in problems)
+
+
+def test_mini_far_dates_and_gains(mini):
+    path = mini / "questions.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "check: {calc: tier_cap, recharge: 30000}",
+            'check: {calc: deadline, payment_date: "9999-12-30"}',
+        ),
+        encoding="utf-8",
+    )
+    catalog = mini / "catalog.yaml"
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace("gain: 0.3", "gain: 1.0e999999"),
+        encoding="utf-8",
+    )
+    problems = content.check_content(mini, MINI_RULES)
+    assert any("questions[1].check: calc deadline:" in p for p in problems), problems
+    assert any("info_suggestions[0].gain" in p for p in problems), problems
