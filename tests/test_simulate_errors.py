@@ -422,6 +422,7 @@ def test_rule_file_given_in_scenario_is_checked_too(tmp_path, capsys):
         (with_actions("spend: 1.005").encode(), "actions[0]"),
         (with_actions("advance: 2h", "at: 2026-07-01 10:00").encode(), "actions[1]"),
     ],
+    ids=["binary", "three-decimals", "time-backwards"],
 )
 def test_bad_input_in_a_real_process(tmp_path, text, fragment):
     path = write(tmp_path, text)

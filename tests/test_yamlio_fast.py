@@ -120,7 +120,7 @@ EXTRA = [
 ]
 
 
-@settings(max_examples=300, deadline=None, database=None)
+@settings(max_examples=150, deadline=None, database=None)
 @given(
     st.sampled_from(["", "  ", "    "]),
     st.lists(
