@@ -155,6 +155,7 @@ class FeedDriver:
             self.settings,
         )
         self._jump_target: int | None = None
+        self._jump_sliced = False
         self._carry = 0.0
         self._last_wall = self._wall()
         self._last_save = self._last_wall
@@ -221,7 +222,8 @@ class FeedDriver:
         if target >= self._jump_target:
             self._jump_target = None
         self.step_to(target)
-        if self._jump_target is None:
+        if self._jump_target is None and self._jump_sliced:
+            self._jump_sliced = False
             self.app.notify(
                 self.t("feed.jumped", time=timeutil.show(self.engine.clock)),
                 timeout=3,
@@ -405,7 +407,11 @@ class FeedDriver:
         if target <= self.engine.clock:
             return
         self._jump_target = target
+        self._jump_sliced = False
         self._jump_slice()
+        if self._jump_target is not None:
+            # Long: the rest runs a slice per tick; say when it is done.
+            self._jump_sliced = True
         if self._jump_target is not None and not quiet:
             self.app.notify(
                 self.t("feed.jumping", time=timeutil.show(target)), timeout=4

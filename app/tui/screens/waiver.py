@@ -24,7 +24,8 @@ from app.tui.widgets.waiver_charts import SpendChart, SpendGauge
 i18n.register(
     {
         "wv.title": {"en": "③ Spend waiver", "zh": "③ 新手免单"},
-        "wv.locked": {"en": "⊘ {reason}", "zh": "⊘ {reason}"},
+        # A no-break space keeps the symbol on the line of its text.
+        "wv.locked": {"en": "⊘\u00a0{reason}", "zh": "⊘\u00a0{reason}"},
         "wv.ready": {
             "en": "③ Ready: every task is met. Activate the waiver before the "
             "deadline (a).",
