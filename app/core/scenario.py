@@ -284,11 +284,13 @@ class Runner:
         self.engine.add_keywords(_whole(value))
 
     def _spend(self, value: Any) -> None:
-        key = (type(value), value)
-        fen = self._amounts.get(key)
+        # Only scalars are cached: a list or mapping is unhashable (and wrong).
+        key = (type(value), value) if isinstance(value, int | str | Decimal) else None
+        fen = self._amounts.get(key) if key is not None else None
         if fen is None:
             fen = money.parse_amount(value, "amount")
-            self._amounts[key] = fen
+            if key is not None:
+                self._amounts[key] = fen
         self.engine.spend(fen)
 
     def _advance(self, value: Any) -> None:
@@ -362,14 +364,23 @@ def lookup(report: Any, keys: list[str | int]) -> Any:
 
 
 def to_json_value(value: Any) -> Any:
-    """YAML values as JSON would hold them (Decimal -> number)."""
+    """YAML values as JSON would hold them (Decimal -> number). What JSON
+    cannot hold (a number beyond a float, `!!binary`, `!!set`) becomes its
+    text, so the report stays JSON; it can never equal a report value."""
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, list):
+        if value.is_finite() and value.adjusted() < 30:
+            if value == value.to_integral_value():
+                return int(value)
+            if abs(float(value)) > 0 or value == 0:
+                return float(value)
+        return str(value)
+    if isinstance(value, list | tuple):
         return [to_json_value(item) for item in value]
     if isinstance(value, dict):
         return {str(k): to_json_value(v) for k, v in value.items()}
-    return value
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return repr(value)
 
 
 def same(expected: Any, actual: Any) -> bool:

@@ -75,6 +75,8 @@ def load(path: Path, text: str | None = None) -> Any:
         raise InputError(f"{path}: not valid YAML ({error})") from None
     except (ValueError, ArithmeticError) as error:
         raise InputError(f"{path}: not valid YAML ({error})") from None
+    except RecursionError:
+        raise InputError(f"{path}: not valid YAML (nested too deeply)") from None
 
 
 # ------------------------------------------------- long lists, line by line
@@ -192,8 +194,8 @@ def line_of(path: Path, keys: list[str | int]) -> int | None:
     path, so it re-reads the file with the slower node composer."""
     try:
         node = yaml.compose(read_text(path), Loader=yaml.SafeLoader)
-    except (yaml.YAMLError, InputError):
-        return None
+    except (yaml.YAMLError, InputError, RecursionError):
+        return None  # deep nesting: the C loader read it, this composer cannot
     line = node.start_mark.line + 1 if node is not None else None
     for key in keys:
         if isinstance(node, yaml.MappingNode) and isinstance(key, str):
