@@ -424,7 +424,7 @@ def write(folder: Path, name: str, content: str | bytes) -> Path:
 # ----------------------------------------------------------- scenario files
 
 
-@settings(max_examples=examples(90, 3000), **COMMON)
+@settings(max_examples=examples(90, 1000), **COMMON)
 @given(text=scenario_texts)
 def test_any_scenario_file_exits_0_1_or_2(tmp_path_factory, text):
     folder = tmp_path_factory.mktemp("scn")
@@ -432,7 +432,7 @@ def test_any_scenario_file_exits_0_1_or_2(tmp_path_factory, text):
     check_simulate(run_cli("simulate", str(path), "--json"), path)
 
 
-@settings(max_examples=examples(30, 400), **COMMON)
+@settings(max_examples=examples(30, 300), **COMMON)
 @given(content=st.binary(max_size=300))
 def test_any_bytes_exit_0_1_or_2(tmp_path_factory, content):
     folder = tmp_path_factory.mktemp("bin")
@@ -440,7 +440,7 @@ def test_any_bytes_exit_0_1_or_2(tmp_path_factory, content):
     check_simulate(run_cli("simulate", str(path), "--json"), path)
 
 
-@settings(max_examples=examples(20, 400), **COMMON)
+@settings(max_examples=examples(20, 200), **COMMON)
 @given(text=with_raw(scenarios()), lang=st.sampled_from(["en", "zh"]))
 def test_human_report_never_crashes(tmp_path_factory, text, lang):
     """Without --json: the terminal report, in both languages."""
@@ -622,7 +622,7 @@ def base_scenario(tmp_path_factory) -> Path:
     return path
 
 
-@settings(max_examples=examples(50, 1500), **COMMON)
+@settings(max_examples=examples(50, 500), **COMMON)
 @given(text=with_raw(rule_files()))
 def test_any_rule_file_exits_0_1_or_2(tmp_path_factory, base_scenario, text):
     folder = tmp_path_factory.mktemp("rules")
@@ -693,7 +693,7 @@ def content_copy(tmp_path_factory) -> Path:
     return folder
 
 
-@settings(max_examples=examples(12, 300), **COMMON)
+@settings(max_examples=examples(12, 100), **COMMON)
 @given(text=with_raw(question_files()) | st.text(max_size=200))
 def test_any_question_file_exits_0_or_2(content_copy, text):
     write(content_copy, "questions.yaml", text)
