@@ -228,3 +228,17 @@ def test_tasks_snapshot(snap_compare, view, lang):
 def test_tasks_fit_80x24(snap_compare, view, lang):
     build, run = SNAPSHOTS[view]
     assert snap_compare(tasks_app(lang, build()), run_before=run, terminal_size=SMALL)
+
+
+async def test_command_palette_carries_the_task_actions():
+    app = tasks_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"optimize")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BackOfficeScreen)

@@ -26,6 +26,7 @@ from app.core import content, i18n, status
 from app.core import workspace as ws
 from app.core.content import Attempt, AttemptItem, QuestionBank
 from app.tui.base import PlanModal, PlanScreen
+from app.tui.screens.tasks import ScreenCommands
 from app.tui.widgets.lesson_panel import LessonPanel
 from app.tui.widgets.status import TopBar
 
@@ -100,6 +101,20 @@ i18n.register(
         "st.none": {"en": "— not answered", "zh": "— 未作答"},
         "st.right_answer": {"en": "Correct", "zh": "正确答案"},
         "st.why": {"en": "Why", "zh": "解析"},
+        "cmd.st_lesson": {
+            "en": "Self-test: Show or hide the lesson (l)",
+            "zh": "自测：显示或隐藏课程（l）",
+        },
+        "cmd.st_answer": {
+            "en": "Self-test: Show or hide the answer (v)",
+            "zh": "自测：显示或隐藏答案（v）",
+        },
+        "cmd.st_submit": {"en": "Self-test: Submit (s)", "zh": "自测：交卷（s）"},
+        "cmd.st_retake": {"en": "Self-test: Retake (r)", "zh": "自测：重新自测（r）"},
+        "cmd.st_tasks": {
+            "en": "Self-test: Go to tasks (2)",
+            "zh": "自测：前往新手任务（2）",
+        },
         "key.st_prev": {"en": "Previous", "zh": "上一题"},
         "key.st_next": {"en": "Next", "zh": "下一题"},
         "key.st_lesson": {"en": "Lesson", "zh": "课程"},
@@ -189,7 +204,6 @@ class QuestionPane(VerticalScroll):
 class SelfTestScreen(PlanScreen):
     """Question by question, then the result with a review."""
 
-    HELP_KEY = "self_test"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("left,p", "move(-1)", "Previous", id="st_prev", key_display="←/p"),
@@ -207,6 +221,24 @@ class SelfTestScreen(PlanScreen):
         Binding("f", "key_f", show=False),
         Binding("t", "key_t", show=False),
     ]
+    COMMANDS = {ScreenCommands}
+
+    def palette_commands(self) -> list[tuple[str, str]]:
+        if self.result is not None:
+            keys = [("cmd.st_retake", "retake")]
+            if self.engine.self_test_passed:
+                keys.append(("cmd.st_tasks", "tasks"))
+            return keys
+        return [
+            ("cmd.st_lesson", "toggle_lesson"),
+            ("cmd.st_answer", "toggle_answer"),
+            ("cmd.st_submit", "submit"),
+        ]
+
+    @property  # type: ignore[override]
+    def HELP_KEY(self) -> str:  # the name F1 looks up
+        done = getattr(self, "result", None) is not None
+        return "self_test_result" if done else "self_test"
 
     def __init__(self, seed: int | str | None = None) -> None:
         super().__init__()

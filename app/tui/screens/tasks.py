@@ -5,10 +5,13 @@ live numbers until the waiver is activated (R11)."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Markdown, Static
 
@@ -152,6 +155,37 @@ def task_value(engine, task: str) -> tuple[str, bool, str]:
     return text, met, missing
 
 
+class ScreenCommands(Provider):
+    """The command palette entries of a screen of this part: each pair of
+    `palette_commands()` is (i18n key of the label, action to run)."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        lang = screen.app.lang  # type: ignore[attr-defined]
+        found = []
+        for key, action in screen.palette_commands():  # type: ignore[attr-defined]
+            tip = f"{key}.tip"
+            found.append(
+                (
+                    i18n.t(key, lang),
+                    i18n.t(tip, lang) if i18n.has(tip) else "",
+                    partial(screen.run_action, action),
+                )
+            )
+        return found
+
+    async def discover(self) -> Hits:
+        for label, tip, run in self._commands():
+            yield DiscoveryHit(label, run, help=tip)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, tip, run in self._commands():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), run, help=tip)
+
+
 class TaskRow(Horizontal):
     """One task: state, value against the bar, "?" and the way to work on it."""
 
@@ -175,6 +209,18 @@ class TasksScreen(PlanScreen):
         Binding("t", "self_test", "Self-test", id="tk_self_test"),
         Binding("w", "waiver", "Waiver", id="tk_waiver"),
     ]
+    COMMANDS = {ScreenCommands}
+
+    def palette_commands(self) -> list[tuple[str, str]]:
+        return [
+            ("cmd.tk_info", "work('info_score')"),
+            ("cmd.tk_products", "work('products')"),
+            ("cmd.tk_keywords", "work('keywords')"),
+            *((f"cmd.tk_explain.{task}", f"explain('{task}')") for task in TASKS),
+        ]
+
+    def action_explain(self, task: str) -> None:
+        self.app.push_screen(TaskHelpModal(task))
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -257,7 +303,7 @@ class TasksScreen(PlanScreen):
         button = event.button.id or ""
         event.stop()
         if button.startswith("explain-"):
-            self.app.push_screen(TaskHelpModal(button.removeprefix("explain-")))
+            self.action_explain(button.removeprefix("explain-"))
         elif button.startswith("work-"):
             self.action_work(button.removeprefix("work-"))
         elif button == "tk-take-test":
@@ -352,6 +398,36 @@ i18n.register(
         "tk.after_activation": {
             "en": "▶ Waiver active: changes here no longer affect it (R11).",
             "zh": "▶ 免单已开启：这里的改动不再影响免单（R11）。",
+        },
+    }
+)
+
+
+i18n.register(
+    {
+        "cmd.tk_info": {
+            "en": "Tasks: Go optimize the information display score",
+            "zh": "任务：去优化信息展示分",
+        },
+        "cmd.tk_products": {
+            "en": "Tasks: Add products to promotion",
+            "zh": "任务：添加推广产品",
+        },
+        "cmd.tk_keywords": {
+            "en": "Tasks: Add keywords to promotion",
+            "zh": "任务：添加推广关键词",
+        },
+        "cmd.tk_explain.info_score": {
+            "en": "Tasks: ? Information display score",
+            "zh": "任务：? 信息展示分说明",
+        },
+        "cmd.tk_explain.products": {
+            "en": "Tasks: ? Products in promotion",
+            "zh": "任务：? 推广中产品说明",
+        },
+        "cmd.tk_explain.keywords": {
+            "en": "Tasks: ? Keywords in promotion",
+            "zh": "任务：? 推广中关键词说明",
         },
     }
 )
