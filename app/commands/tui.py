@@ -27,8 +27,11 @@ def run(args: argparse.Namespace) -> int:
         session = Session.open(store, name, rules_path=args.rules)
     except ProfileLocked as error:
         print(f"growth-plan: {error} Opening it read-only.", file=sys.stderr)
-        session = Session.open(store, name, rules_path=args.rules, read_only=True)
-        session.notice = str(error)
+        try:
+            session = Session.open(store, name, rules_path=args.rules, read_only=True)
+        except StoreError as again:  # e.g. damaged: only a writer sets it aside
+            raise InputError(str(again)) from None
+        session.notice = f"{error} Opened read-only: nothing is saved."
     except StoreError as error:
         raise InputError(str(error)) from None
     _remember(store, name)

@@ -305,6 +305,9 @@ def open_store(state_dir: str | Path | None) -> ProfileStore:
         raise InputError(
             f"{folder}: cannot use as state folder ({error.strerror})"
         ) from None
+    except StoreError as error:
+        # ProfileStore wraps the OSError; keep it one line, no traceback.
+        raise InputError(f"{error} Choose another with --state-dir.") from None
 
 
 __all__ = [
