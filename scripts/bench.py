@@ -226,13 +226,263 @@ def bench_replay() -> bool:
         def open_profile() -> None:
             Session.open(store, "bench", read_only=True).close()
 
-        opened = best_of(3, open_profile)
+        opened, opened_cpu = timed(3, open_profile)
     report(f"build by the engine ({len(events):,} events)", built)
-    report(f"Engine.replay ({spends:,} spend events)", seconds)
-    report(f"Session.open, read-only ({size / 1e6:.1f} MB)", opened)
+    report(f"Engine.replay ({spends:,} spend events)", seconds, seconds_cpu)
+    report(f"Session.open, read-only ({size / 1e6:.1f} MB)", opened, opened_cpu)
     ok = check("replay gives the same ledger", same)
     ok = check("replay under 0.5 s", seconds < 0.5) and ok
     return check("saved profile opens under 0.5 s", opened < 0.5) and ok
+
+
+# --------------------------------------------------------------------- feed
+
+FEED_PRESSES = 200
+FEED_DAYS = 365
+
+
+def _feed_session():
+    """A ready, activated 30k-tier account at the tests' frozen clock."""
+    from datetime import date
+
+    from app.core.engine import Account
+    from app.core.session import Session
+    from app.core.timeutil import parse_time
+
+    account = Account(
+        first_p4p_date=date(2026, 7, 1),
+        payment_date=date(2026, 7, 1),
+        recharge=3_000_000,
+        cash=3_000_000,
+        red_packet=500_000,
+        info_score=300,
+        products=30,
+        keywords=50,
+    )
+    session = Session.in_memory(
+        "bench", account, parse_time("2026-07-01 09:00", "bench")
+    )
+    session.engine.take_self_test(90)
+    session.engine.activate()
+    return session
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def _key_latency() -> tuple[list[float], list[float], int]:
+    """Pilot key presses on the waiver screen while the feed plays at
+    1 hour per second; also the time of each feed tick."""
+    import asyncio
+
+    from app.tui.app import GrowthPlanApp
+
+    presses: list[float] = []
+    ticks: list[float] = []
+
+    async def run() -> int:
+        app = GrowthPlanApp(_feed_session(), show_popup=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("3")
+            driver = app.feed
+            real_tick = driver._on_tick
+
+            def timed_tick() -> None:
+                start = time.perf_counter()
+                real_tick()
+                ticks.append(time.perf_counter() - start)
+
+            driver._timer.stop()
+            app.set_interval(0.1, timed_tick)
+            driver.set_speed(3600)
+            driver.toggle()
+            start_clock = app.session.engine.clock
+            await asyncio.sleep(0.5)
+            for index in range(FEED_PRESSES):
+                key = "tab" if index % 2 else "shift+tab"
+                start = time.perf_counter()
+                await pilot.press(key)
+                presses.append(time.perf_counter() - start)
+                await asyncio.sleep(0.02)
+            return app.session.engine.clock - start_clock
+
+    moved = asyncio.run(run())
+    return presses, ticks, moved
+
+
+def _memory_over_a_year() -> tuple[list[tuple[int, float]], int, int, int]:
+    """365 simulated days of feed in the driver's slices (6 simulated
+    minutes, one tick at 1 hour per second): traced memory every 30 days,
+    clicks, and the saved profile's size."""
+    import tracemalloc
+
+    from app.core.feed import Feed, FeedSettings, promoted_keywords
+    from app.core.store import ProfileStore
+
+    session = _feed_session()
+    engine = session.engine
+    feed = Feed(engine, promoted_keywords({}, engine.keywords), FeedSettings())
+    clicks = 0
+    samples: list[tuple[int, float]] = []
+    tracemalloc.start()
+    end = engine.clock + FEED_DAYS * 86400
+    day = 0
+    while engine.clock < end:
+        step = feed.run_to(min(engine.clock + 360, end))
+        clicks += step.clicks
+        if step.went_offline:  # a user tops up; keep the clicks coming
+            engine.top_up(cash=3_000_000)
+        if step.cutoffs:
+            day += step.cutoffs
+            if day % 30 == 0 or engine.clock >= end:
+                samples.append((day, tracemalloc.get_traced_memory()[0] / 1e6))
+    tracemalloc.stop()
+    with tempfile.TemporaryDirectory() as folder:
+        store = ProfileStore(Path(folder))
+        session.save_new(store)
+        session.close()
+        size = store.path("bench").stat().st_size
+    return samples, clicks, size, len(engine.events)
+
+
+@bench("feed")
+def bench_feed() -> bool:
+    print(f"feed: {FEED_PRESSES} key presses at 1 hour per second (Pilot)")
+    presses, ticks, moved = _key_latency()
+    p95 = _percentile(presses, 0.95)
+    report("key press round trip, median", _percentile(presses, 0.5))
+    report("key press round trip, 95th percentile", p95)
+    report("key press round trip, worst", max(presses))
+    report(f"feed tick, 95th percentile ({len(ticks)} ticks)", _percentile(ticks, 0.95))
+    print(f"  {'simulated time while pressing':<44} {moved / 3600:9.1f} h")
+    ok = check("key press p95 under 50 ms", p95 < 0.050)
+
+    print(f"feed: {FEED_DAYS} simulated days in 6-minute slices")
+    start = time.perf_counter()
+    samples, clicks, size, events = _memory_over_a_year()
+    seconds = time.perf_counter() - start
+    report(f"{FEED_DAYS} days, {clicks:,} clicks (tracemalloc on)", seconds)
+    for day, megabytes in samples:
+        label = f"traced memory after day {day}"
+        print(f"  {label:<44} {megabytes:9.2f} MB")
+    label = f"saved profile after {FEED_DAYS} days ({events} events)"
+    print(f"  {label:<44} {size / 1e3:9.1f} kB")
+    growth = samples[-1][1] - samples[0][1]
+    ok = check("memory grows < 1 MB, day 30 to 365", growth < 1.0) and ok
+    return check("profile under 500 kB after a year", size < 500_000) and ok
+
+
+# ------------------------------------------------------------------ startup
+
+STARTUP_RUNS = 5
+
+BARE_APP = """\
+import os
+from textual.app import App
+from textual.widgets import Footer
+
+class Bare(App):
+    def compose(self):
+        yield Footer()
+
+    def on_mount(self):
+        if os.environ.get("GROWTH_PLAN_BENCH_EXIT") == "1":
+            self.call_after_refresh(self.exit)
+
+Bare().run()
+"""
+
+# Runs inside tmux (a real terminal): starts each app in turn, bare and ours
+# alternating, and writes each run's wall time and peak memory (wait4 gives
+# the rusage of that one child) as JSON lines.
+STARTUP_CHILD = """\
+import json, os, subprocess, sys, time
+out, runs, bare, ours = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+with open(out, "w") as report:
+    for run in range(runs + 1):  # run 0 warms the caches and is dropped
+        for name, command in (("bare", [sys.executable, bare]), ("ours", ours)):
+            start = time.perf_counter()
+            child = subprocess.Popen(command)
+            _, status, usage = os.wait4(child.pid, 0)
+            seconds = time.perf_counter() - start
+            if run:
+                row = {"app": name, "seconds": seconds, "status": status,
+                       "cpu": usage.ru_utime + usage.ru_stime,
+                       "maxrss_kb": usage.ru_maxrss}
+                report.write(json.dumps(row) + "\\n")
+"""
+
+
+def startup_figures(runs: int = STARTUP_RUNS) -> dict[str, dict[str, float]]:
+    """Best time and peak memory of each app over `runs` starts in tmux."""
+    import json
+    import shutil
+    import uuid
+
+    if shutil.which("tmux") is None:
+        sys.exit("startup: tmux is needed (a real terminal)")
+    with tempfile.TemporaryDirectory() as folder:
+        bare = Path(folder) / "bare_app.py"
+        bare.write_text(BARE_APP, encoding="utf-8")
+        child = Path(folder) / "child.py"
+        child.write_text(STARTUP_CHILD, encoding="utf-8")
+        out = Path(folder) / "startup.jsonl"
+        done = Path(folder) / "done"
+        ours = [sys.executable, "-m", "app", "--lang", "en"]
+        session = f"gp-bench-{uuid.uuid4().hex[:8]}"
+        shell = (
+            f"{sys.executable} {child} {out} {runs} {bare} {' '.join(ours)}"
+            f"; touch {done}"
+        )
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-x", "100", "-y", "30", "-s", session,
+             "-c", str(ROOT), "env", f"GROWTH_PLAN_STATE={folder}/state",
+             "GROWTH_PLAN_BENCH_EXIT=1", "TERM=xterm-256color", "sh", "-c", shell],
+            check=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 120
+            while not done.exists() and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        rows = [json.loads(line) for line in out.read_text().splitlines()]
+    failed = [row for row in rows if row["status"] != 0]
+    if not rows or failed:
+        sys.exit(f"startup: a run failed or none finished: {failed or rows}")
+    return {
+        name: {
+            "seconds": min(r["seconds"] for r in rows if r["app"] == name),
+            "cpu": min(r["cpu"] for r in rows if r["app"] == name),
+            "maxrss_mb": max(r["maxrss_kb"] for r in rows if r["app"] == name) / 1024,
+        }
+        for name in ("bare", "ours")
+    }
+
+
+@bench("startup")
+def bench_startup() -> bool:
+    print(
+        f"startup: to the first screen in tmux 100x30, best of {STARTUP_RUNS}; "
+        "peak memory (maxrss)"
+    )
+    figures = startup_figures()
+    bare, ours = figures["bare"], figures["ours"]
+    report("bare Textual app with a Footer", bare["seconds"], bare["cpu"])
+    report("growth-plan (Marketing Center + popup)", ours["seconds"], ours["cpu"])
+    time_ratio = ours["seconds"] / bare["seconds"]
+    memory_ratio = ours["maxrss_mb"] / bare["maxrss_mb"]
+    print(f"  peak memory: bare {bare['maxrss_mb']:.1f} MB, ours "
+          f"{ours['maxrss_mb']:.1f} MB")  # fmt: skip
+    cpu_ratio = ours["cpu"] / bare["cpu"]
+    print(
+        f"  ratio time {time_ratio:.2f} x (CPU {cpu_ratio:.2f} x), "
+        f"memory {memory_ratio:.2f} x"
+    )
+    ok = check("time at most 1.3x the bare app", time_ratio <= 1.3)
+    return check("memory at most 1.5x the bare app", memory_ratio <= 1.5) and ok
 
 
 def main(argv: list[str]) -> int:

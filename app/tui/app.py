@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -154,6 +155,8 @@ class GrowthPlanApp(App[None]):
             self.notify(self.session.notice, severity="warning", timeout=12)
         if self._auto_popup and self.session.engine.popup_shown_at is None:
             self.show_popup()
+        if os.environ.get("GROWTH_PLAN_BENCH_EXIT") == "1":  # scripts/bench.py
+            self.call_after_refresh(self.exit)  # leave once the screen is shown
 
     def make_screen(self, name: str, **kwargs: Any) -> Screen:
         module_name, class_name = SCREENS_LAZY[name]
