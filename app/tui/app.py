@@ -117,7 +117,7 @@ class GrowthPlanApp(App[None]):
     """Language of every label: "en" or "zh". Switches live (F2)."""
     revision: reactive[int] = reactive(0)
     """Bumped after every change to the session; screens refresh on it."""
-    tick: reactive[int] = reactive(0)
+    tick: reactive[int] = reactive(0, repaint=False)
     """Bumped by the spend feed as the simulated clock runs."""
 
     def __init__(

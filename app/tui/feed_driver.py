@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from app.tui.app import GrowthPlanApp
 
 #: Real seconds between two steps of the feed.
-TICK = 0.1
+TICK = 0.2
 #: A real pause longer than this (a suspended laptop) is not caught up.
 MAX_TICK = 1.0
 #: Save at most this often (real seconds) while only clicks happen.
@@ -148,12 +148,10 @@ class FeedDriver:
         self.session = session
         self.settings = FeedSettings.from_workspace(session.workspace)
         engine = session.engine
-        self._keyword_key = self._keywords_key()
-        self.feed = Feed(
-            engine,
-            promoted_keywords(session.workspace, engine.keywords),
-            self.settings,
-        )
+        # Keywords are read on the first step (or when the waiver screen
+        # shows): the catalog they come from costs start-up time.
+        self._keyword_key: tuple[int, int] | None = None
+        self.feed = Feed(engine, (), self.settings)
         self._jump_target: int | None = None
         self._jump_sliced = False
         self._carry = 0.0

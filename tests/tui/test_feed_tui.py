@@ -289,3 +289,17 @@ async def test_jump_to_a_date_refuses_the_past_and_moves_forward():
         await pilot.pause()
         assert type(app.screen).__name__ == "WaiverScreen"
         assert app.session.engine.clock == FROZEN + 2 * 86400 + 3 * 3600
+
+
+async def test_the_clock_below_shows_the_jump_when_back():
+    """Bars on screens below the top one skip the feed's ticks, and catch up
+    when their screen is on top again."""
+    app = make_app("en", ready_session(), popup=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_waiver(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "2026-07-02 09:00:00" in screen_text(app, "TopBar")
+        assert "29d" in screen_text(app, "StatusBanner")

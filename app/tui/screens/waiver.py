@@ -6,12 +6,13 @@ feed itself runs on every screen, see app/tui/feed_driver.py)."""
 
 from __future__ import annotations
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button, DataTable, Footer, Static
 
 from app.core import i18n, money, status, timeutil
@@ -339,21 +340,21 @@ class WaiverScreen(PlanScreen):
         stage = engine.stage
         activated = engine.activated_at is not None
         self._show_state(engine, stage)
-        self.query_one("#wv-pre").display = not activated
+        _show(self.query_one("#wv-pre"), not activated)
         if not activated:
             self._show_deadline(engine, stage)
             self._show_tier(engine)
             button = self.query_one("#wv-activate", Button)
             button.disabled = status.waiver_lock(engine, self.lang) is not None
         summary = self.query_one("#wv-summary", Static)
-        summary.display = stage == "finished"
+        _show(summary, stage == "finished")
         if stage == "finished":
-            summary.update(self._summary(engine))
+            _put(summary, self._summary(engine))
         self._show_feed(engine)
         self._show_window(engine)
         self._show_balances(engine)
         chart = self.query_one("#wv-chart", SpendChart)
-        chart.display = activated
+        _show(chart, activated)
         if activated:
             self._show_chart(engine, chart)
         self._show_ledger(engine)
@@ -379,7 +380,7 @@ class WaiverScreen(PlanScreen):
         else:
             reason = status.waiver_lock(engine, lang)
             text = self.t("wv.locked", reason=reason) if reason else self.t("wv.ready")
-        box.update(Text(text))
+        _put(box, Text(text))
         for name in ("waiver", "finished", "lapsed", "ready"):
             box.set_class(stage == name, f"-{name}")
         box.set_class(
@@ -402,7 +403,7 @@ class WaiverScreen(PlanScreen):
             )
             if plan.warning:
                 text.append("\n" + self.t("wv.deadline.warn"), "bold")
-        box.update(text)
+        _put(box, text)
         box.set_class(plan.warning, "-warning")
         box.set_class(plan.seconds_left < 0, "-lapsed")
 
@@ -444,7 +445,9 @@ class WaiverScreen(PlanScreen):
                 self.t("wv.yours") if mine else "",
                 style="bold reverse" if mine else None,
             )
-        self.query_one("#wv-tier", Static).update(Group(head, Text(""), table))
+        key = (head.plain, self.lang, tier)
+        tier_box = self.query_one("#wv-tier", Static)
+        _put(tier_box, Group(head, Text(""), table), key=key)
 
     def _summary(self, engine: Engine) -> Text:
         assert engine.tier is not None
@@ -492,10 +495,12 @@ class WaiverScreen(PlanScreen):
         else:
             keywords = len(feed.keywords)
             line.append("\n" + self.t("wv.feed.serving", keywords=keywords))
-        self.query_one("#wv-feed-line", Static).update(line)
+        _put(self.query_one("#wv-feed-line", Static), line)
         self.query_one("#wv-feed").set_class(not engine.ads_online, "-offline")
         play = self.query_one("#feed-play", Button)
-        play.label = self.t("wv.btn.pause" if settings.playing else "wv.btn.play")
+        label = self.t("wv.btn.pause" if settings.playing else "wv.btn.play")
+        if str(play.label) != label:
+            play.label = label
 
     def _show_window(self, engine: Engine) -> None:
         head = self.t(
@@ -503,7 +508,7 @@ class WaiverScreen(PlanScreen):
             start=timeutil.show(engine.window_start),
             end=timeutil.show(engine.window_end),
         )
-        self.query_one("#wv-window-head", Static).update(Text(head, "bold"))
+        _put(self.query_one("#wv-window-head", Static), Text(head, "bold"))
         gauge = self.query_one("#wv-gauge", SpendGauge)
         preview = engine.preview_settlement()
         held = money.fmt_grouped(engine.held)
@@ -511,7 +516,7 @@ class WaiverScreen(PlanScreen):
         day = engine.open_waiver_day
         if day is not None and engine.tier is not None:
             cap = engine.tier.daily_cap
-            gauge.display = True
+            _show(gauge, True)
             gauge.set_values(engine.held, cap)
             lines.append(
                 self.t(
@@ -530,7 +535,7 @@ class WaiverScreen(PlanScreen):
                 room = money.fmt_grouped(cap - engine.held)
                 lines.append(self.t("wv.window.room", room=room) + "\n")
         else:
-            gauge.display = False
+            _show(gauge, False)
             lines.append(self.t("wv.window.none", spend=held) + "\n")
         lines.append(self.t("wv.held", held=held) + "\n")
         lines.append(
@@ -542,7 +547,7 @@ class WaiverScreen(PlanScreen):
                 red_packet=money.fmt_grouped(preview.red_packet),
             )
         )
-        self.query_one("#wv-window-text", Static).update(lines)
+        _put(self.query_one("#wv-window-text", Static), lines)
 
     def _show_balances(self, engine: Engine) -> None:
         """Two label / value pairs a line, so it fits 80 columns in Chinese."""
@@ -564,7 +569,8 @@ class WaiverScreen(PlanScreen):
             left, value = rows[index]
             right, right_value, note = rows[index + 1]
             table.add_row(self.t(left), value, "  ", self.t(right), right_value, note)
-        self.query_one("#wv-balances", Static).update(table)
+        key = tuple(rows)
+        _put(self.query_one("#wv-balances", Static), table, key=key, lines=3)
 
     def _show_chart(self, engine: Engine, chart: SpendChart) -> None:
         tier = engine.tier
@@ -583,11 +589,11 @@ class WaiverScreen(PlanScreen):
         key = (len(engine.ledger), self.lang)
         empty = self.query_one("#wv-ledger-empty", Static)
         table = self.query_one("#wv-ledger", LedgerTable)
-        empty.display = not engine.ledger
-        table.display = bool(engine.ledger)
+        _show(empty, not engine.ledger)
+        _show(table, bool(engine.ledger))
         if not engine.ledger:
             end = timeutil.show(engine.window_end)
-            empty.update(self.t("wv.ledger.empty", end=end))
+            _put(empty, Text(self.t("wv.ledger.empty", end=end)))
         if key == self._ledger_key:
             return
         self._ledger_key = key
@@ -608,7 +614,7 @@ class WaiverScreen(PlanScreen):
         recent = list(self.plan_app.feed.feed.recent)[-RECENT_SHOWN:]
         box = self.query_one("#wv-clicks", Static)
         if not recent:
-            box.update(self.t("wv.clicks.none"))
+            _put(box, Text(self.t("wv.clicks.none")))
             return
         table = Table.grid(padding=(0, 2))
         table.add_column()
@@ -620,7 +626,8 @@ class WaiverScreen(PlanScreen):
                 click.keyword.text(self.lang),
                 money.fmt(click.cost),
             )
-        box.update(table)
+        key = (self.lang, tuple(recent))
+        _put(box, table, key=key, lines=len(recent))
 
     # ------------------------------------------------------------- actions
 
@@ -655,3 +662,31 @@ class WaiverScreen(PlanScreen):
             self.action_activate()
         elif button.startswith("feed-"):
             self.action_feed(button.removeprefix("feed-"))
+
+
+def _show(widget: Widget, visible: bool) -> None:
+    if widget.display != visible:
+        widget.display = visible
+
+
+def _put(
+    widget: Static,
+    content: RenderableType,
+    *,
+    key: object = None,
+    lines: int | None = None,
+) -> None:
+    """Update `widget` only when what it shows changed, and lay the screen
+    out again only when its height may have: at 1 hour per second this runs
+    several times a second, and a layout pass is the expensive part."""
+    if isinstance(content, Text):
+        key = (content.plain, tuple(content.spans))
+        width = widget.content_size.width
+        if width:
+            lines = len(content.wrap(widget.app.console, width))
+    shown = getattr(widget, "_plan_shown", None)
+    if shown is not None and shown[0] == key:
+        return
+    layout = shown is None or lines is None or shown[1] != lines
+    widget._plan_shown = (key, lines)  # type: ignore[attr-defined]
+    widget.update(content, layout=layout)

@@ -30,8 +30,19 @@ class TopBar(PlanMixin, Static):
 
     def on_mount(self) -> None:
         self.watch(self.app, "revision", self.update_bar)
-        self.watch(self.app, "tick", self.update_bar, init=False)
+        self.watch(self.app, "tick", self._on_tick, init=False)
         self.watch(self.app, "lang", self.update_bar, init=False)
+        self.app.screen_change_signal.subscribe(self, self._on_screen_change)
+
+    def _on_tick(self) -> None:
+        # The feed ticks several times a second; a bar on a screen below
+        # the top one would repaint the whole top screen for nothing.
+        if self.screen is self.app.screen:
+            self.update_bar()
+
+    def _on_screen_change(self, screen: object) -> None:
+        if screen is self.screen:
+            self.update_bar()
 
     def update_bar(self) -> None:
         session = self.session
@@ -50,7 +61,8 @@ class TopBar(PlanMixin, Static):
             "  ·  ",
             (self.t("app.title"), "dim"),
         )
-        self.update(text)
+        # One line, always: no layout pass on each tick of the spend feed.
+        self.update(text, layout=False)
 
 
 class StatusBanner(PlanMixin, Static):
@@ -66,9 +78,19 @@ class StatusBanner(PlanMixin, Static):
     """
 
     def on_mount(self) -> None:
+        self._height: int | None = None
         self.watch(self.app, "revision", self.update_banner)
-        self.watch(self.app, "tick", self.update_banner, init=False)
+        self.watch(self.app, "tick", self._on_tick, init=False)
         self.watch(self.app, "lang", self.update_banner, init=False)
+        self.app.screen_change_signal.subscribe(self, self._on_screen_change)
+
+    def _on_tick(self) -> None:
+        if self.screen is self.app.screen:  # see TopBar._on_tick
+            self.update_banner()
+
+    def _on_screen_change(self, screen: object) -> None:
+        if screen is self.screen:
+            self.update_banner()
 
     def update_banner(self) -> None:
         engine = self.engine
@@ -90,4 +112,9 @@ class StatusBanner(PlanMixin, Static):
                 f"\n{self.t('deadline')}: {status.deadline_text(engine)}"
                 f"  ({self.t('deadline_left')} {left}){warn}"
             )
-        self.update(lines)
+        # The spend feed calls this several times a second: lay the screen
+        # out again only when the banner's height may change.
+        width = self.content_size.width
+        height = len(lines.wrap(self.app.console, width)) if width else None
+        self.update(lines, layout=height is None or height != self._height)
+        self._height = height
