@@ -47,7 +47,9 @@ def add_common(parser: argparse.ArgumentParser, suppress: bool = False) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `argv`, sub-commands are only imported when
+    `argv` may name one (or asks for help), so starting the TUI skips them."""
     parser = argparse.ArgumentParser(
         prog="growth-plan",
         description="Practise, demo and test the P4P New Customer Growth Plan.",
@@ -62,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="demo mode: nothing is saved"
     )
+    parser.set_defaults(command=None)
+    if argv is not None and not any(
+        arg in COMMANDS or arg in ("-h", "--help") for arg in argv
+    ):
+        return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in COMMANDS.items():
         try:
@@ -91,7 +98,8 @@ def one_line(message: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     from app.core.errors import InputError
 
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         if args.command is None:

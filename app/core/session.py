@@ -3,6 +3,7 @@ saving it all. The TUI and the headless commands both go through here."""
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,6 +47,7 @@ class Session:
     rules_path: str | None = None
     notice: str | None = None
     save_error: str | None = None
+    _saved_key: tuple[Any, ...] | None = field(default=None, repr=False)
 
     # ---------------------------------------------------------------- opening
 
@@ -108,6 +110,9 @@ class Session:
             session.notice = notice
             if payload is None and not read_only:
                 session.save()
+            elif session.rules_path == payload.get("rules"):
+                # What is on disk is what we hold: no need to write it back.
+                session._saved_key = session._save_key()
             return session
         except BaseException:
             handle.close()
@@ -206,17 +211,36 @@ class Session:
     def saving(self) -> bool:
         return self.handle is not None and not self.handle.read_only
 
+    def _save_key(self) -> tuple[Any, ...]:
+        """Changes whenever the payload may have: every action appends an
+        event or moves the clock, a reset or step back replaces the engine,
+        and the workspace is small enough to compare as text."""
+        engine = self.engine
+        return (
+            id(self.handle),
+            id(engine),
+            len(engine.events),
+            engine.clock,
+            json.dumps(self.workspace, sort_keys=True, default=str),
+        )
+
     def save(self) -> str | None:
-        """Save now; returns an error message (kept until a save works)."""
+        """Save now, unless nothing changed since the last save (quitting
+        should not cost an fsync); returns an error message, kept until a
+        save works."""
         if not self.saving:
             return None
         assert self.handle is not None
+        key = self._save_key()
+        if key == self._saved_key and self.save_error is None:
+            return None
         try:
             self.handle.save(self.payload())
         except SaveError as error:
             self.save_error = str(error)
             return self.save_error
         self.save_error = None
+        self._saved_key = key
         return None
 
     def close(self) -> None:

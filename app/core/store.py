@@ -26,7 +26,6 @@ import contextlib
 import errno
 import json
 import os
-import socket
 import sys
 import threading
 import time
@@ -371,7 +370,7 @@ class _Lock:
         pid = info.get("pid") if isinstance(info.get("pid"), int) else None
         who = f"pid {pid}" if pid is not None else "an unknown pid"
         host = info.get("host")
-        if isinstance(host, str) and host != socket.gethostname():
+        if isinstance(host, str) and host != os.uname().nodename:
             who += f" on {host}"
         since = info.get("since")
         if isinstance(since, str):
@@ -386,7 +385,7 @@ class _Lock:
     def _write_info(fd: int) -> None:
         info = {
             "pid": os.getpid(),
-            "host": socket.gethostname(),
+            "host": os.uname().nodename,
             "since": _utcnow().isoformat(timespec="seconds"),
         }
         # Only the refusal message of another process depends on this, so a

@@ -12,7 +12,7 @@ import copy
 import importlib
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -24,6 +24,9 @@ from app.core.session import Session
 from app.core.store import ProfileStore
 from app.tui import strings  # noqa: F401  (registers the shell's strings)
 from app.tui.base import translate_bindings
+
+if TYPE_CHECKING:
+    from app.tui.feed_driver import FeedDriver
 
 # name -> (module, class). Feature screens live in app/tui/screens/.
 SCREENS_LAZY: dict[str, tuple[str, str]] = {
@@ -97,12 +100,10 @@ i18n.register(
 class GrowthPlanApp(App[None]):
     """Practise, demo and test the growth plan on one profile."""
 
-    CSS_PATH = [
-        "css/base.tcss",
-        "css/onboarding.tcss",
-        "css/waiver.tcss",
-        "css/tools.tcss",
-    ]
+    # Feature screens load their own .tcss (onboarding, waiver) when first
+    # shown: parsing every rule at start-up cost about 40 ms of the time to
+    # the first screen. Rules shared by all screens stay here.
+    CSS_PATH = ["css/base.tcss", "css/tools.tcss"]
     BINDINGS = [
         Binding("f1", "help_focused", "Help", id="help"),
         Binding("f2", "switch_lang", "中文", id="lang"),
@@ -138,18 +139,27 @@ class GrowthPlanApp(App[None]):
         self.trace_visible = False
         """Whether the rule trace panel (ctrl+t) shows on every screen."""
         self._auto_popup = show_popup
+        self._feed: FeedDriver | None = None
         self.set_reactive(GrowthPlanApp.lang, lang)
         self.title = i18n.t("app.title", lang)
 
     # ---------------------------------------------------------------- start
 
-    def on_mount(self) -> None:
-        from app.tui.feed_driver import FeedDriver
+    @property
+    def feed(self) -> FeedDriver:
+        """The spend feed and the clock, which run on every screen
+        (feed_driver.py). Made on first use, or just after the first screen
+        is painted: nothing on that screen needs it, and importing it there
+        only delays what the user sees."""
+        if self._feed is None:
+            from app.tui.feed_driver import FeedDriver
 
+            self._feed = FeedDriver(self)
+            self._feed.start()
+        return self._feed
+
+    def on_mount(self) -> None:
         translate_bindings(self, self.lang)
-        # The spend feed and the clock run on every screen (feed_driver.py).
-        self.feed = FeedDriver(self)
-        self.feed.start()
         self.push_screen(self.make_screen("marketing"))
         if self.session.notice:
             self.notify(self.session.notice, severity="warning", timeout=12)
@@ -157,6 +167,7 @@ class GrowthPlanApp(App[None]):
             self.show_popup()
         if os.environ.get("GROWTH_PLAN_BENCH_EXIT") == "1":  # scripts/bench.py
             self.call_after_refresh(self.exit)  # leave once the screen is shown
+        self.call_after_refresh(lambda: self.feed)
 
     def make_screen(self, name: str, **kwargs: Any) -> Screen:
         module_name, class_name = SCREENS_LAZY[name]

@@ -66,6 +66,9 @@ i18n.register(
 class KeywordToolScreen(PlanScreen):
     """Two selection lists: suggestions to add, keywords to remove."""
 
+    # Loaded with the screen, not at start-up: see docs/performance.md.
+    CSS_PATH = "../css/onboarding.tcss"
+
     HELP_KEY = "keyword_tool"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),

@@ -84,6 +84,9 @@ NEXT_SCREEN = {
 class PlanStatusPopup(PlanModal):
     """The popup on the P4P home: the plan's status (R22)."""
 
+    # Loaded with the screen, not at start-up: see docs/performance.md.
+    CSS_PATH = "../css/onboarding.tcss"
+
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="close_popup"),
         Binding("enter", "go", "Go to step", id="go_step"),
@@ -119,6 +122,9 @@ class PlanStatusPopup(PlanModal):
 
 class P4PHomeScreen(PlanScreen):
     """Balances and promotion counts; the status popup on entry."""
+
+    # Loaded with the screen, not at start-up: see docs/performance.md.
+    CSS_PATH = "../css/onboarding.tcss"
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),

@@ -58,6 +58,9 @@ i18n.register(
 class ProductPickerScreen(PlanScreen):
     """The catalog in a table, filtered by the search box."""
 
+    # Loaded with the screen, not at start-up: see docs/performance.md.
+    CSS_PATH = "../css/onboarding.tcss"
+
     HELP_KEY = "product_picker"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),

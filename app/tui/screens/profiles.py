@@ -347,6 +347,9 @@ MODAL_KEYS = [
 class ConfirmModal(PlanModal):
     """Yes or no for something that cannot be undone; dismisses with it."""
 
+    # Loaded with the screen, not at start-up: see docs/performance.md.
+    CSS_PATH = "../css/onboarding.tcss"
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel"), *MODAL_KEYS]
     HELP_KEY = "confirm"
 
@@ -383,6 +386,9 @@ class NewProfileModal(PlanModal):
     """The form for a new profile. Each field is checked where it is typed;
     Create refuses until all are valid. Values live in `values`, so a
     language switch (which recomposes) keeps what was typed."""
+
+    # Loaded with the screen, not at start-up: see docs/performance.md.
+    CSS_PATH = "../css/onboarding.tcss"
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel"),
@@ -541,6 +547,9 @@ class NewProfileModal(PlanModal):
 
 class ProfilesScreen(PlanScreen):
     """The profile list and what can be done to a profile."""
+
+    # Loaded with the screen, not at start-up: see docs/performance.md.
+    CSS_PATH = "../css/onboarding.tcss"
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),

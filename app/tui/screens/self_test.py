@@ -204,6 +204,9 @@ class QuestionPane(VerticalScroll):
 class SelfTestScreen(PlanScreen):
     """Question by question, then the result with a review."""
 
+    # Loaded with the screen, not at start-up: see docs/performance.md.
+    CSS_PATH = "../css/onboarding.tcss"
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("left,p", "move(-1)", "Previous", id="st_prev", key_display="←/p"),
@@ -672,6 +675,9 @@ class SelfTestScreen(PlanScreen):
 
 class ConfirmSubmit(PlanModal):
     """Asks before submitting with unanswered questions."""
+
+    # Loaded with the screen, not at start-up: see docs/performance.md.
+    CSS_PATH = "../css/onboarding.tcss"
 
     HELP_KEY = "self_test"
     BINDINGS = [

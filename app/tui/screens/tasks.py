@@ -200,6 +200,9 @@ class TasksScreen(PlanScreen):
     """The checklist, with the lock of step 2 while the self-test is not
     passed (R5)."""
 
+    # Loaded with the screen, not at start-up: see docs/performance.md.
+    CSS_PATH = "../css/onboarding.tcss"
+
     HELP_KEY = "tasks"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
@@ -330,6 +333,9 @@ class TasksScreen(PlanScreen):
 
 class TaskHelpModal(PlanModal):
     """The "?" of one task (R10)."""
+
+    # Loaded with the screen, not at start-up: see docs/performance.md.
+    CSS_PATH = "../css/onboarding.tcss"
 
     HELP_KEY = "task_help"
     BINDINGS = [Binding("escape,enter", "dismiss", "Close", id="close_popup")]

@@ -257,6 +257,9 @@ class LedgerTable(DataTable):
 class WaiverScreen(PlanScreen):
     """Everything about step 3, live as the simulated clock runs."""
 
+    # Loaded with the screen, not at start-up: see docs/performance.md.
+    CSS_PATH = "../css/waiver.tcss"
+
     HELP_KEY = "waiver"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),

@@ -129,6 +129,9 @@ TOP_UP_LIMIT = 10_000_000 * 100
 class _Dialog(PlanModal):
     """A titled dialog with a body, an error line and two buttons."""
 
+    # Loaded with the screen, not at start-up: see docs/performance.md.
+    CSS_PATH = "../css/waiver.tcss"
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="form_cancel")]
     HELP_KEY = "waiver.form"
 
