@@ -105,8 +105,10 @@ class GrowthPlanApp(App[None]):
     # the first screen. Rules shared by all screens stay here.
     CSS_PATH = ["css/base.tcss", "css/tools.tcss"]
     BINDINGS = [
-        Binding("f1", "help_focused", "Help", id="help"),
-        Binding("f2", "switch_lang", "中文", id="lang"),
+        # Priority: these work in dialogs too, where Textual otherwise stops
+        # looking for bindings at the dialog.
+        Binding("f1", "help_focused", "Help", id="help", priority=True),
+        Binding("f2", "switch_lang", "中文", id="lang", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         # Hidden in the Footer so that every screen's Footer stays as it is;
         # listed in the command palette and in F1 help instead.

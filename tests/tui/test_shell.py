@@ -73,3 +73,17 @@ async def test_f1_shows_help_for_the_screen():
         assert type(app.screen).__name__ == "HelpModal"
         await pilot.press("escape")
         assert type(app.screen).__name__ == "MarketingCenterScreen"
+
+
+async def test_f1_and_f2_work_inside_a_dialog():
+    app = make_app("en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "NewcomerPopup"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.lang == "zh"
+        assert "开始自测" in str(app.screen.query_one("#start").label)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpModal"
