@@ -188,7 +188,8 @@ def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, str):
-        return f"text {value!r}"
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        return f"text {shown!r}"
     return f"{value!r}"
 
 
