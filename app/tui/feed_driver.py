@@ -233,11 +233,33 @@ class FeedDriver:
             self._jump_slice()
 
     def step_to(self, target: int) -> FeedStep:
-        """Move the feed to `target` and tell the app what happened."""
+        """Move the feed to `target` and tell the app what happened. The
+        simulated clock ends at timeutil.MAX_TS: the feed stops there."""
         self.sync_keywords()
-        step = self.feed.run_to(target)
+        step = self.feed.run_to(min(target, timeutil.MAX_TS))
         self._report(step)
+        if target > timeutil.MAX_TS:
+            self._at_end()
         return step
+
+    @property
+    def at_end(self) -> bool:
+        """The clock is at the end of the simulated calendar."""
+        return self.engine.clock >= timeutil.MAX_TS
+
+    def _at_end(self) -> None:
+        """Stop playing and jumping at the end of time, and say so."""
+        self._jump_target = None
+        self._jump_sliced = False
+        self._carry = 0.0
+        if self.settings.playing:
+            self.settings.playing = False
+            self._changed()
+        self.app.notify(
+            self.t("feed.end", last=timeutil.show(timeutil.MAX_TS, True)),
+            severity="warning",
+            timeout=10,
+        )
 
     def _keywords_key(self) -> tuple[int, int]:
         listed = self.session.workspace.get("keywords")
@@ -346,6 +368,9 @@ class FeedDriver:
         return self._jump_target is not None
 
     def toggle(self) -> None:
+        if not self.settings.playing and self.at_end:
+            self._at_end()
+            return
         self.settings.playing = not self.settings.playing
         self._carry = 0.0
         self._last_wall = self._wall()
@@ -401,6 +426,9 @@ class FeedDriver:
     def jump_to(self, target: int, *, quiet: bool = False) -> None:
         """Move the clock to `target`, serving every click on the way. Up to
         JUMP_SLICE it happens now; longer, a slice per tick."""
+        if self.at_end:
+            self._at_end()
+            return
         target = min(target, self.engine.clock + MAX_JUMP)
         if target <= self.engine.clock:
             return
@@ -421,6 +449,8 @@ class FeedDriver:
             return self.t(
                 "feed.error.past", clock=timeutil.show(self.engine.clock, True)
             )
+        if target > timeutil.MAX_TS:
+            return self.t("feed.error.end", last=timeutil.show(timeutil.MAX_TS, True))
         if target - self.engine.clock > MAX_JUMP:
             return self.t("feed.error.far", days=MAX_JUMP // 86400)
         return None
@@ -465,6 +495,17 @@ i18n.register(
             "en": "must be after the simulated clock ({clock}); the clock never "
             "goes backwards",
             "zh": "须晚于当前模拟时间（{clock}），模拟时钟不能倒退",
+        },
+        "feed.error.end": {
+            "en": "may be at most {last}, where the simulated calendar ends",
+            "zh": "最晚只能到 {last}（模拟日历到此为止）",
+        },
+        "feed.end": {
+            "en": "⊘ The simulated clock has reached its end, {last}: the feed "
+            "is paused and the clock cannot move further. Load another "
+            "scenario or profile to go on.",
+            "zh": "⊘ 模拟时钟已到终点 {last}：推广已暂停，时钟不能再向前。"
+            "如需继续，请载入其他场景或档案。",
         },
         "feed.error.far": {
             "en": "may be at most {days} days ahead (every click on the way is "

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from datetime import date
 
+from app.core import timeutil
 from app.core.session import Session
 from app.core.store import ProfileStore
 from app.tui.feed_driver import SAVE_EVERY
@@ -303,3 +304,73 @@ async def test_the_clock_below_shows_the_jump_when_back():
         await pilot.pause()
         assert "2026-07-02 09:00:00" in screen_text(app, "TopBar")
         assert "29d" in screen_text(app, "StatusBanner")
+
+
+# The simulated calendar ends at timeutil.MAX_TS (2099-12-31 23:59:59).
+NEAR_END = timeutil.MAX_TS - 2 * 3600
+
+
+async def test_the_feed_stops_at_the_end_of_the_calendar_with_a_message():
+    session = make_session(clock=NEAR_END, keywords=50)
+    app = make_app("en", session, popup=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_waiver(pilot)
+        engine = app.session.engine
+        driver = app.feed
+        wall = FakeWall()
+        driver._wall = wall
+        driver.set_speed(3600)
+        await pilot.press("p")
+        assert driver.settings.playing
+        for _ in range(3):  # three simulated hours: past the end
+            driver._last_wall = wall.now
+            wall.now += 1.0
+            driver._on_tick()
+        await pilot.pause()
+        assert engine.clock == timeutil.MAX_TS
+        assert not driver.settings.playing
+        assert "reached its end, 2099-12-31 23:59:59" in toasts(app)
+        assert "Paused" in screen_text(app, "#wv-feed-line")
+
+        # Every way of moving on says so instead of raising.
+        app.clear_notifications()
+        for key in ("p", "b", "n", "d"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert "reached its end" in toasts(app), key
+            app.clear_notifications()
+        assert engine.clock == timeutil.MAX_TS
+        assert not driver.settings.playing
+
+
+async def test_a_jump_past_the_end_stops_at_it():
+    app = make_app("en", make_session(clock=NEAR_END), popup=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_waiver(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.session.engine.clock == timeutil.MAX_TS
+        assert "reached its end" in toasts(app)
+
+
+async def test_jump_to_a_date_refuses_a_date_after_the_end_of_the_calendar():
+    app = make_app("en", make_session(clock=NEAR_END), popup=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_waiver(pilot)
+        await pilot.press("j")
+        await pilot.pause()
+        field = app.screen.query_one("#jump-when")
+        for value in ("2100-01-01 10:00", "2100-01-01", "2150-06-30"):
+            field.value = value
+            await pilot.press("enter")
+            await pilot.pause()
+            error = screen_text(app, "#dialog-error")
+            assert "at most 2099-12-31 23:59:59" in error, value
+            assert "not a time" not in error
+            assert type(app.screen).__name__ == "JumpToDateForm"
+        assert app.session.engine.clock == NEAR_END
+        field.value = "2099-12-31 23:59:59"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "WaiverScreen"
+        assert app.session.engine.clock == timeutil.MAX_TS

@@ -301,14 +301,25 @@ class JumpToDateForm(_Dialog):
         try:
             target = timeutil.parse_time(value, field)
         except InputError:
-            self.show_errors([self.t("jump.bad", field=field, value=value)])
-            return
+            target = _out_of_range(value, field)
+            if target is None:
+                self.show_errors([self.t("jump.bad", field=field, value=value)])
+                return
         problem = self.plan_app.feed.validate_jump(target)
         if problem:
             self.show_errors([f"{field}: {problem}"])
             return
         self.dismiss(target)
         self.plan_app.feed.jump_to(target)
+
+
+def _out_of_range(value: str, field: str) -> int | None:
+    """A well-formed time outside the simulated calendar (validate_jump
+    then says which end it passed), or None when `value` is no time."""
+    try:
+        return timeutil._parse_time(value, field)
+    except (InputError, OverflowError):
+        return None
 
 
 class BudgetForm(_Dialog):
