@@ -769,3 +769,28 @@ def test_mini_far_dates_and_gains(mini):
     problems = content.check_content(mini, MINI_RULES)
     assert any("questions[1].check: calc deadline:" in p for p in problems), problems
     assert any("info_suggestions[0].gain" in p for p in problems), problems
+
+
+def test_questions_the_active_rules_disagree_with_are_never_drawn():
+    """Under a variant rule file a worked-number question whose answer the
+    engine no longer computes would be graded wrongly: it is left out."""
+    bank = content.load_bank()
+    assert content.questions_left_out(bank, RULES) == ()
+    variant = load_rules(content.CONTENT_DIR / "rules" / "cutoff-la-midnight.yaml")
+    left_out = content.questions_left_out(bank, variant)
+    assert set(left_out) == {"q44", "q45", "q46", "q47"}
+    for qid in left_out:
+        assert not content.number_holds(bank.by_id(qid), variant)
+        assert content.number_holds(bank.by_id(qid), RULES)
+    assert content.questions_left_out(bank, variant) is left_out  # cached
+    for seed in range(40):
+        attempt = content.draw_attempt(bank, variant, seed)
+        assert len(attempt.items) == variant.questions_per_attempt
+        assert not set(attempt.question_ids) & set(left_out)
+        for item in attempt.items:
+            assert content.number_holds(item.question, variant)
+    # The default rules draw exactly what they drew before.
+    assert any(
+        set(content.draw_attempt(bank, RULES, seed).question_ids) & set(left_out)
+        for seed in range(40)
+    )

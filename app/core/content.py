@@ -776,19 +776,56 @@ def _raise_first(problems: list[str]) -> None:
 # ============================================================= attempts
 
 
+def number_holds(question: Question, rules: Rules) -> bool:
+    """Whether a question's worked answer agrees with the engine under
+    `rules`: its answer's value is the engine's result and no other option's
+    is. Questions without a `check` always hold."""
+    if question.check is None or question.value_of is None:
+        return True
+    args = {k: v for k, v in question.check.items() if k != "calc"}
+    try:
+        result = calc.evaluate(question.check["calc"], args, rules)
+    except InputError:
+        return False
+    if len(question.answer) != 1:
+        return False
+    (answer,) = question.answer
+    return [k for k, v in question.value_of.items() if v == result] == [answer]
+
+
+# (id(bank), rules) -> (bank, ids left out); the bank is kept to check identity
+_LEFT_OUT: dict[tuple[int, Rules], tuple[QuestionBank, tuple[str, ...]]] = {}
+
+
+def questions_left_out(bank: QuestionBank, rules: Rules) -> tuple[str, ...]:
+    """Ids of the number questions whose worked answer the engine does not
+    agree with under `rules` (a variant rule file): an attempt leaves them
+    out, since they would be graded wrongly. Cached per bank and rules."""
+    key = (id(bank), rules)
+    cached = _LEFT_OUT.get(key)
+    if cached is not None and cached[0] is bank:
+        return cached[1]
+    left_out = tuple(q.id for q in bank.questions if not number_holds(q, rules))
+    _LEFT_OUT[key] = (bank, left_out)
+    return left_out
+
+
 def draw_attempt(bank: QuestionBank, rules: Rules, seed: int | str) -> Attempt:
     """Draw `rules.questions_per_attempt` questions (all, if the bank is
     smaller), spread across the rules: rule ids are visited round-robin in a
     seeded order, each picking an unused question that checks it and
     skipping rules an earlier pick of the round already covers. Options are
     shuffled, except true/false. The same seed and bank give the same
-    attempt."""
-    if not bank.questions:
+    attempt. Number questions whose answer does not hold under `rules`
+    (`questions_left_out`) are never drawn."""
+    left_out = set(questions_left_out(bank, rules))
+    questions = [q for q in bank.questions if q.id not in left_out]
+    if not questions:
         raise InputError(f"{bank.path}: the question bank has no questions")
     rng = random.Random(seed)
-    wanted = min(rules.questions_per_attempt, len(bank.questions))
+    wanted = min(rules.questions_per_attempt, len(questions))
     pools: dict[str, list[Question]] = {rule: [] for rule in RULE_IDS}
-    for question in bank.questions:
+    for question in questions:
         for rule in question.rules:
             pools.setdefault(rule, []).append(question)
     for pool in pools.values():

@@ -417,7 +417,10 @@ class Engine:
             return Refusal(
                 "self_test_not_passed",
                 at,
-                {"pass_mark": str(rules.pass_mark), "best_score": str(best or 0)},
+                {
+                    "pass_mark": str(rules.pass_mark),
+                    "best_score": "-" if best is None else str(best),
+                },
             )
         if not self.tasks_met:
             missing = [

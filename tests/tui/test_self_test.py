@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from app.core import content, status
+from app.core import content, status, timeutil
+from app.core.rules import CONTENT_DIR, load_rules
+from app.core.session import Session, default_account
 from app.tui.screens.self_test import ConfirmSubmit, SelfTestScreen
-from tests.tui.conftest import SIZE, SMALL, make_app, make_session
+from tests.tui.conftest import FROZEN, SIZE, SMALL, make_app, make_session
 from tests.tui.selftest_helpers import (
     SEED,
     answer_all,
@@ -248,3 +250,21 @@ def test_self_test_fits_80x24(snap_compare, view, lang):
     assert snap_compare(
         self_test_app(lang), run_before=SNAPSHOTS[view], terminal_size=SMALL
     )
+
+
+async def test_variant_rules_leave_out_questions_and_say_so():
+    """q44-q47 do not hold under a midnight cutoff: never drawn, and said."""
+    variant = load_rules(CONTENT_DIR / "rules" / "cutoff-la-midnight.yaml")
+    account = default_account(timeutil.to_bj(FROZEN).date())
+    session = Session.in_memory("trainee", account, FROZEN, rules=variant)
+    session.workspace["self_test"] = {"seed": SEED}
+    app = make_app("en", session, popup=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_screen("self_test")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SelfTestScreen)
+        assert not set(screen.attempt.question_ids) & {"q44", "q45", "q46", "q47"}
+        hint = str(screen.query_one("#st-hint").render())
+        assert "4 worked-number question(s) left out" in hint
+        assert "cutoff-la-midnight.yaml" in hint

@@ -4,11 +4,14 @@ removed many at once. The count moves the engine's live number (R11)."""
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.strip import Strip
 from textual.widgets import Button, Footer, SelectionList, Static
+from textual.widgets.option_list import OptionDoesNotExist
 
 from app.core import i18n, money
 from app.core import workspace as ws
@@ -63,6 +66,24 @@ i18n.register(
 )
 
 
+class MarkedSelectionList(SelectionList[str]):
+    """A SelectionList whose check box shows ✓ when selected, not only a colour."""
+
+    def render_line(self, y: int) -> Strip:
+        line = super().render_line(y)
+        segments = list(line)
+        if len(segments) < 4:
+            return line
+        try:
+            value = self.get_option_at_index(self.scroll_offset.y + y).value
+        except OptionDoesNotExist:  # past the last option
+            return line
+        inner = segments[1]
+        mark = "✓" if value in self._selected else " "
+        segments[1] = Segment(mark, inner.style, inner.control)
+        return Strip(segments, line.cell_length)
+
+
 class KeywordToolScreen(PlanScreen):
     """Two selection lists: suggestions to add, keywords to remove."""
 
@@ -87,13 +108,13 @@ class KeywordToolScreen(PlanScreen):
         yield Static("", id="kw-meter", classes="tool-meter")
         with Horizontal(id="kw-lists"):
             with Vertical(id="kw-left", classes="kw-side"):
-                yield SelectionList[str](id="kw-suggested")
+                yield MarkedSelectionList(id="kw-suggested")
                 yield Static("", id="kw-empty", classes="tool-note")
                 with Horizontal(classes="kw-buttons"):
                     yield Button(f"{self.t('kw.add')} (0)", id="kw-add", compact=True)
                     yield Button(self.t("kw.all"), id="kw-all", compact=True)
             with Vertical(id="kw-right", classes="kw-side"):
-                yield SelectionList[str](id="kw-promoted")
+                yield MarkedSelectionList(id="kw-promoted")
                 with Horizontal(classes="kw-buttons"):
                     yield Button(
                         f"{self.t('kw.remove')} (0)", id="kw-remove", compact=True

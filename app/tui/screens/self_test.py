@@ -10,6 +10,7 @@ the review show the questions and options in the order they were asked.
 
 from __future__ import annotations
 
+import os
 import secrets
 from typing import Any
 
@@ -53,6 +54,12 @@ i18n.register(
         "st.keys.tf": {
             "en": "Keys: t true · f false (or a/b, 1/2)",
             "zh": "按键：t 对 · f 错（或 a/b、1/2）",
+        },
+        "st.left_out": {
+            "en": "⚠ {count} worked-number question(s) left out ({ids}): under "
+            "the rule file {file} the engine no longer agrees with their answer.",
+            "zh": "⚠ 已略去 {count} 道计算题（{ids}）：在规则文件 {file} 下，"
+            "引擎算出的结果与其答案不再一致。",
         },
         "st.correct_mark": {"en": "✓ correct", "zh": "✓ 正确答案"},
         "st.prev": {"en": "◀ Previous", "zh": "◀ 上一题"},
@@ -418,7 +425,21 @@ class SelfTestScreen(PlanScreen):
             row.set_class(picked, "-chosen")
             row.set_class(position == self.cursor, "-cursor")
         hint = "st.keys.tf" if question.kind == "true_false" else "st.keys"
-        self.query_one("#st-hint", Static).update(Text(self.t(hint), "dim"))
+        hint_text = Text(self.t(hint), "dim")
+        left_out = content.questions_left_out(self.bank, self.engine.rules)
+        if left_out:
+            source = self.engine.rules.source
+            hint_text.append("\n")
+            hint_text.append(
+                self.t(
+                    "st.left_out",
+                    count=len(left_out),
+                    ids=", ".join(left_out),
+                    file=os.path.basename(str(source)),
+                ),
+                "yellow",
+            )
+        self.query_one("#st-hint", Static).update(hint_text)
 
         self.query_one("#st-prev", Button).disabled = self.index == 0
         self.query_one("#st-next", Button).disabled = self.index == total - 1
