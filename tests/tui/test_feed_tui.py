@@ -374,3 +374,28 @@ async def test_jump_to_a_date_refuses_a_date_after_the_end_of_the_calendar():
         await pilot.pause()
         assert type(app.screen).__name__ == "WaiverScreen"
         assert app.session.engine.clock == timeutil.MAX_TS
+
+
+async def test_the_clock_and_the_waiver_screen_run_on_under_a_form():
+    app = make_app("en", ready_session(), popup=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_waiver(pilot)
+        await activate(pilot)
+        driver = app.feed
+        wall = FakeWall()
+        driver._wall = wall
+        driver._last_wall = wall.now
+        driver.set_speed(3600)
+        await pilot.press("p")
+        await pilot.press("t")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TopUpForm"
+        waiver = app.screen_stack[-2]
+        wall.now += 1.0  # an hour of simulated time
+        driver._on_tick()
+        await pilot.pause()
+        bar = waiver.query_one("TopBar")
+        assert "10:00:00" in "".join(s.text for s in bar.render_lines(bar.region))
+        held = waiver.query_one("#wv-window-text")
+        text = "".join(s.text for s in held.render_lines(held.region.reset_offset))
+        assert "Held (frozen) now: 0.00" not in text

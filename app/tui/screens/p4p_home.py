@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
-from app.core import i18n, money
+from app.core import i18n, money, timeutil
 from app.tui.base import PlanModal, PlanScreen
 from app.tui.screens.profiles import MODAL_KEYS
 from app.tui.widgets.status import StatusBanner, TopBar
@@ -24,9 +24,18 @@ i18n.register(
         "ph.red_packet": {"en": "Red packet", "zh": "红包"},
         "ph.coupons": {"en": "Coupons", "zh": "优惠卡券"},
         "ph.held": {"en": "Held (today's spend)", "zh": "冻结（今日消耗）"},
-        "ph.available": {
-            "en": "Available (cash + red packet - held)",
-            "zh": "可用（现金 + 红包 - 冻结）",
+        "ph.cash_shown": {
+            "en": "  shown now (less held)",
+            "zh": "  当前显示（减冻结）",
+        },
+        "ph.available": {"en": "Available to ads", "zh": "广告可用"},
+        "ph.held_note": {
+            "en": "Available = cash + red packet − held. Spend is held as it "
+            "accrues, so the cash shown drops during the day, even on a waiver "
+            "day; at the {end} settlement the waiver applies first and what it "
+            "covers comes back (R21).",
+            "zh": "可用＝现金＋红包－冻结。消耗产生时即被冻结，因此即使在免单日，"
+            "显示的现金也会在当天下降；{end} 结算时先按免单处理，免单部分退回（R21）。",
         },
         "ph.promotion": {"en": "In promotion", "zh": "推广中"},
         "ph.products": {"en": "Products", "zh": "产品"},
@@ -163,8 +172,11 @@ class P4PHomeScreen(PlanScreen):
         table = Table.grid(padding=(0, 2), expand=True)
         table.add_column()
         table.add_column(justify="right")
+        # R21: what is held comes off the cash shown at once.
+        held_cash = min(engine.held, engine.cash)
         for key, fen in (
             ("cash", engine.cash),
+            ("cash_shown", engine.cash - held_cash),
             ("red_packet", engine.red_packet),
             ("coupons", engine.coupons),
             ("held", engine.held),
@@ -174,7 +186,9 @@ class P4PHomeScreen(PlanScreen):
             Text(self.t("ph.available"), style="bold"),
             Text(money.fmt_grouped(engine.available), style="bold"),
         )
-        balances.update(table)
+        end = timeutil.show(engine.window_end)
+        note = Text(self.t("ph.held_note", end=end), style="dim")
+        balances.update(Group(table, Text(""), note))
 
         promotion = self.query_one("#ph-promotion", Static)
         promotion.border_title = self.t("ph.promotion")

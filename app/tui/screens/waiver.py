@@ -19,7 +19,7 @@ from app.core import i18n, money, status, timeutil
 from app.core.engine import Engine
 from app.tui.base import PlanScreen
 from app.tui.feed_driver import speed_text
-from app.tui.widgets.status import TopBar
+from app.tui.widgets.status import TopBar, in_view
 from app.tui.widgets.waiver_charts import SpendChart, SpendGauge
 
 i18n.register(
@@ -102,9 +102,37 @@ i18n.register(
             "zh": "本直通车日不免单：消耗 {spend} 按正常规则扣费（优先使用卡券）。",
         },
         "wv.held": {
-            "en": "Held (frozen) now: {held}. Cash shows this drop at once, even "
-            "on a waiver day (R21).",
-            "zh": "当前冻结：{held}。即使在免单日，现金余额也会先扣减显示（R21）。",
+            "en": "Held (frozen) now: {held}, so cash shows {shown} instead of "
+            "{cash} until the settlement, even on a waiver day (R21).",
+            "zh": "当前冻结：{held}，因此结算前现金显示为 {shown} 而不是 {cash}，"
+            "免单日也是如此（R21）。",
+        },
+        "wv.held.plain": {
+            "en": "Held (frozen) now: {held}, so cash shows {shown} instead of "
+            "{cash} until the settlement (R21).",
+            "zh": "当前冻结：{held}，因此结算前现金显示为 {shown} 而不是 "
+            "{cash}（R21）。",
+        },
+        "wv.held.zero": {
+            "en": "Held (frozen) now: 0.00. Spend is held as it accrues, so the "
+            "cash shown drops at once, even on a waiver day (R21).",
+            "zh": "当前冻结：0.00。消耗产生时即被冻结，因此即使在免单日，"
+            "显示的现金也会立即下降（R21）。",
+        },
+        "wv.settle.back": {
+            "en": "At the {end} settlement the waiver applies first: {waived} "
+            "of the held amount comes back, {charged} is charged.",
+            "zh": "{end} 结算时先按免单处理：冻结金额中 {waived} 退回，{charged} "
+            "实际扣费。",
+        },
+        "wv.settle.idle": {
+            "en": "At the {end} settlement the waiver applies first and the "
+            "held amount it covers comes back.",
+            "zh": "{end} 结算时先按免单处理，免单覆盖的冻结金额退回。",
+        },
+        "wv.bal.shown": {
+            "en": "Cash shown now: {shown} ({cash} less {held} held, R21)",
+            "zh": "当前显示现金：{shown}（{cash} 减去冻结 {held}，R21）",
         },
         "wv.preview": {
             "en": "If settled now: waived {waived} · coupons {coupon} · cash "
@@ -277,6 +305,7 @@ class WaiverScreen(PlanScreen):
     def __init__(self) -> None:
         super().__init__()
         self._ledger_key: tuple[int, str] | None = None
+        self._activated_shown: bool | None = None
 
     # -------------------------------------------------------------- layout
 
@@ -329,8 +358,13 @@ class WaiverScreen(PlanScreen):
     def on_screen_resume(self) -> None:
         self.refresh_view()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Once activated there is nothing left to activate: not in the Footer.
+        return not (action == "activate" and self.engine.activated_at is not None)
+
     def _on_tick(self) -> None:
-        if self.is_current:
+        # Also under a form (top up, jump, budget): the feed goes on.
+        if in_view(self):
             self.refresh_view()
 
     # ------------------------------------------------------------- refresh
@@ -342,6 +376,9 @@ class WaiverScreen(PlanScreen):
         engine = self.engine
         stage = engine.stage
         activated = engine.activated_at is not None
+        if activated != self._activated_shown:
+            self._activated_shown = activated
+            self.refresh_bindings()
         self._show_state(engine, stage)
         _show(self.query_one("#wv-pre"), not activated)
         if not activated:
@@ -540,7 +577,32 @@ class WaiverScreen(PlanScreen):
         else:
             _show(gauge, False)
             lines.append(self.t("wv.window.none", spend=held) + "\n")
-        lines.append(self.t("wv.held", held=held) + "\n")
+        shown, _ = _shown_cash(engine)
+        if engine.held:
+            text = self.t(
+                "wv.held" if day is not None else "wv.held.plain",
+                held=held,
+                shown=money.fmt_grouped(shown),
+                cash=money.fmt_grouped(engine.cash),
+            )
+        else:
+            text = self.t("wv.held.zero")
+        lines.append(text + "\n")
+        end = timeutil.show(engine.window_end)
+        if day is None:
+            # wv.window.none already says how it is charged.
+            text = ""
+        elif engine.held:
+            text = self.t(
+                "wv.settle.back",
+                end=end,
+                waived=money.fmt_grouped(preview.waived),
+                charged=money.fmt_grouped(engine.held - preview.waived),
+            )
+        else:
+            text = self.t("wv.settle.idle", end=end)
+        if text:
+            lines.append(text + "\n")
         lines.append(
             self.t(
                 "wv.preview",
@@ -572,8 +634,19 @@ class WaiverScreen(PlanScreen):
             left, value = rows[index]
             right, right_value, note = rows[index + 1]
             table.add_row(self.t(left), value, "  ", self.t(right), right_value, note)
-        key = tuple(rows)
-        _put(self.query_one("#wv-balances", Static), table, key=key, lines=3)
+        content: RenderableType = table
+        shown, held_cash = _shown_cash(engine)
+        if held_cash:
+            note = self.t(
+                "wv.bal.shown",
+                shown=money.fmt_grouped(shown),
+                cash=money.fmt_grouped(engine.cash),
+                held=money.fmt_grouped(held_cash),
+            )
+            content = Group(table, Text(note))
+        key = (tuple(rows), bool(held_cash), shown)
+        lines = 4 if held_cash else 3
+        _put(self.query_one("#wv-balances", Static), content, key=key, lines=lines)
 
     def _show_chart(self, engine: Engine, chart: SpendChart) -> None:
         tier = engine.tier
@@ -665,6 +738,13 @@ class WaiverScreen(PlanScreen):
             self.action_activate()
         elif button.startswith("feed-"):
             self.action_feed(button.removeprefix("feed-"))
+
+
+def _shown_cash(engine: Engine) -> tuple[int, int]:
+    """The cash balance as the account shows it during the day (R21): what
+    is held comes off it at once. Returns (shown, the part held from cash)."""
+    held_cash = min(engine.held, engine.cash)
+    return engine.cash - held_cash, held_cash
 
 
 def _show(widget: Widget, visible: bool) -> None:

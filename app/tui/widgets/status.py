@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from app.core import status, timeutil
@@ -21,6 +22,17 @@ STAGE_MARK = {
 }
 
 
+def in_view(screen: Screen) -> bool:
+    """`screen` is on top, or shows under the modals (forms, popups) above
+    it: then its live parts should follow the feed's ticks."""
+    for shown in reversed(screen.app.screen_stack):
+        if shown is screen:
+            return True
+        if not isinstance(shown, ModalScreen):
+            return False
+    return False
+
+
 class TopBar(PlanMixin, Static):
     """Profile, simulated clock and mode, on one line."""
 
@@ -35,9 +47,10 @@ class TopBar(PlanMixin, Static):
         self.app.screen_change_signal.subscribe(self, self._on_screen_change)
 
     def _on_tick(self) -> None:
-        # The feed ticks several times a second; a bar on a screen below
-        # the top one would repaint the whole top screen for nothing.
-        if self.screen is self.app.screen:
+        # The feed ticks several times a second; a bar on a screen hidden
+        # below the top one would repaint the whole top screen for nothing.
+        # Under a form (a modal) it is still seen, so it keeps running.
+        if in_view(self.screen):
             self.update_bar()
 
     def _on_screen_change(self, screen: object) -> None:
@@ -85,7 +98,7 @@ class StatusBanner(PlanMixin, Static):
         self.app.screen_change_signal.subscribe(self, self._on_screen_change)
 
     def _on_tick(self) -> None:
-        if self.screen is self.app.screen:  # see TopBar._on_tick
+        if in_view(self.screen):  # see TopBar._on_tick
             self.update_banner()
 
     def _on_screen_change(self, screen: object) -> None:
