@@ -34,6 +34,11 @@ i18n.register(
             "en": "Promote products first: suggestions come from their keywords.",
             "zh": "请先推广产品：推荐词来自推广中产品的关键词。",
         },
+        "kw.all_added": {
+            "en": "Every keyword of your promoted products is in promotion: "
+            "promote more products for more suggestions.",
+            "zh": "推广中产品的关键词已全部在推广：推广更多产品可获得更多推荐词。",
+        },
         "kw.bid": {"en": "bid", "zh": "出价"},
         "kw.added": {
             "en": "{count} keyword(s) added.",
@@ -123,6 +128,9 @@ class KeywordToolScreen(PlanScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        # Tab moves between the two lists (keys a, * and x press the buttons).
+        for button in self.query(Button):
+            button.can_focus = False
         ws.reconcile(self.session, self.catalog)
         self.refresh_view()
         self.query_one("#kw-suggested").focus()
@@ -143,8 +151,10 @@ class KeywordToolScreen(PlanScreen):
         self._fill("#kw-promoted", promoted, "kw.promoted")
         empty = self.query_one("#kw-empty", Static)
         no_products = not ws.promoted_products(workspace)
-        empty.display = no_products
-        empty.update(Text(self.t("kw.no_products"), "dim"))
+        empty.display = no_products or not suggestions
+        note = "kw.no_products" if no_products else "kw.all_added"
+        empty.update(Text(self.t(note), "dim"))
+        self._count_labels()  # clearing a list sends no SelectedChanged
 
     def _fill(self, selector: str, keywords: list, title: str) -> None:
         box: SelectionList[str] = self.query_one(selector, SelectionList)
@@ -167,6 +177,9 @@ class KeywordToolScreen(PlanScreen):
     def on_selection_list_selected_changed(
         self, event: SelectionList.SelectedChanged
     ) -> None:
+        self._count_labels()
+
+    def _count_labels(self) -> None:
         """Say how many are selected in words, not only by colour."""
         add = len(self.query_one("#kw-suggested", SelectionList).selected)
         remove = len(self.query_one("#kw-promoted", SelectionList).selected)

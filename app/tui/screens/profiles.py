@@ -382,6 +382,14 @@ FIELDS = ("name", "recharge", "payment_date", "first_p4p_date", "red_packet", "c
 FLAGS = ("other_promotion", "ran_p4p_before")
 
 
+class MarkedCheckbox(Checkbox):
+    """A Checkbox that shows ✓ when ticked, not only a colour."""
+
+    @property  # type: ignore[override]
+    def BUTTON_INNER(self) -> str:  # the name Textual reads
+        return "✓" if self.value else " "
+
+
 class NewProfileModal(PlanModal):
     """The form for a new profile. Each field is checked where it is typed;
     Create refuses until all are valid. Values live in `values`, so a
@@ -442,7 +450,7 @@ class NewProfileModal(PlanModal):
                         )
                     yield Static("", id=f"err-{key}", classes="pf-error")
                 for key in FLAGS:
-                    yield Checkbox(
+                    yield MarkedCheckbox(
                         self.t(f"form.{key}"),
                         bool(self.values[key]),
                         id=f"in-{key}",
