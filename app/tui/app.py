@@ -160,9 +160,14 @@ class GrowthPlanApp(App[None]):
             self._feed.start()
         return self._feed
 
+    def get_default_screen(self) -> Screen:
+        # Marketing Center is the bottom of the stack itself, rather than
+        # pushed over an empty default screen: one screen to style and lay
+        # out before the first paint instead of two.
+        return self.make_screen("marketing")
+
     def on_mount(self) -> None:
         translate_bindings(self, self.lang)
-        self.push_screen(self.make_screen("marketing"))
         if self.session.notice:
             self.notify(self.session.notice, severity="warning", timeout=12)
         if self._auto_popup and self.session.engine.popup_shown_at is None:
@@ -184,7 +189,7 @@ class GrowthPlanApp(App[None]):
     def open_screen(self, name: str, **kwargs: Any) -> None:
         """Open a screen by name over the current one (Escape goes back)."""
         if name == "marketing":
-            while len(self.screen_stack) > 2:
+            while len(self.screen_stack) > 1:
                 self.pop_screen()
             return
         self.push_screen(self.make_screen(name, **kwargs))
