@@ -164,6 +164,28 @@ async def test_keyword_tool_removes_selected():
         assert len(session.workspace["promoted_keywords"]) == 10
 
 
+async def test_keyword_tool_marks_selection_and_keeps_counts_after_adding():
+    session = partly_met()
+    app = tasks_app(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "k")
+        screen = app.screen
+        suggested = screen.query_one("#kw-suggested")
+        first = suggested.render_line(0).text
+        assert "✓" not in first  # not selected: no mark, not only a colour
+        await pilot.press("space")
+        await pilot.pause()
+        assert "✓" in suggested.render_line(0).text
+        assert "(1)" in str(screen.query_one("#kw-add").label)
+        await pilot.press("asterisk", "a")
+        await pilot.pause()
+        assert suggested.option_count == 0
+        assert "(0)" in str(screen.query_one("#kw-add").label)
+        assert screen.query_one("#kw-empty").display  # says why it is empty
+        await pilot.press("tab")  # Tab goes to the other list, not a button
+        assert app.focused is screen.query_one("#kw-promoted")
+
+
 async def test_product_search_filters_the_catalog():
     app = tasks_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -389,12 +389,20 @@ class SelfTestScreen(PlanScreen):
             )
         )
         self.query_one(ProgressBar).update(total=total, progress=len(self.answers))
-        prompt = Text.assemble(
-            (f"{self.index + 1}. ", "bold"),
-            (question.prompt[lang], "bold"),
-            "\n",
-            (f"{self.t('st.kind.' + question.kind)} · {', '.join(question.rules)}",
-             "dim"),
+        # A grid, so that a Chinese prompt (one long "word" to the wrapper)
+        # starts beside its number instead of on the next line.
+        number = f"{self.index + 1}."
+        prompt = Table.grid(padding=(0, 1))
+        prompt.add_column(width=len(number), no_wrap=True)
+        prompt.add_column(ratio=1, overflow="fold")
+        prompt.add_row(
+            Text(number, "bold"),
+            Text.assemble(
+                (question.prompt[lang], "bold"),
+                "\n",
+                (f"{self.t('st.kind.' + question.kind)} · "
+                 f"{', '.join(question.rules)}", "dim"),
+            ),
         )  # fmt: skip
         self.query_one("#st-prompt", Static).update(prompt)
 
