@@ -61,6 +61,7 @@ i18n.register(
             "en": "best {best} ({attempts} attempt(s))",
             "zh": "最高 {best} 分（共 {attempts} 次）",
         },
+        "trace.pass_mark.none": {"en": "not taken yet", "zh": "尚未参加"},
         "trace.task.info_score": {"en": "Info display score", "zh": "信息展示分"},
         "trace.task.products": {"en": "Products in promotion", "zh": "推广中产品"},
         "trace.task.keywords": {"en": "Keywords in promotion", "zh": "推广中关键词"},
@@ -219,11 +220,16 @@ def trace(engine: Engine, lang: str) -> list[TraceRow]:
         _met(not blocks),
     )
 
-    best = "-" if engine.best_score is None else engine.best_score
+    if engine.best_score is None:
+        pass_value = tr("pass_mark.none")
+    else:
+        pass_value = tr(
+            "pass_mark.value", best=engine.best_score, attempts=len(engine.attempts)
+        )
     add(
         "R5",
         "pass_mark",
-        tr("pass_mark.value", best=best, attempts=len(engine.attempts)),
+        pass_value,
         f"≥ {rules.pass_mark}",
         _met(engine.self_test_passed),
     )

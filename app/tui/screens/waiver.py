@@ -6,6 +6,7 @@ feed itself runs on every screen, see app/tui/feed_driver.py)."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -469,12 +470,21 @@ class WaiverScreen(PlanScreen):
                     total=money.fmt_grouped(tier.daily_cap * tier.days),
                 )
             )
-        table = Table(box=None, padding=(0, 2), show_edge=False, pad_edge=False)
+        table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
         table.add_column(" ", width=1)
-        table.add_column(self.t("wv.col.recharge"), justify="right")
-        table.add_column(self.t("wv.col.cap"), justify="right")
-        table.add_column(self.t("wv.col.days"), justify="right")
-        table.add_column("")
+        # Amounts never shrink to "10,00…" on a narrow screen (the rule
+        # trace open beside it): the headers and the marker wrap instead.
+        widths = [
+            max(len(money.fmt_grouped(getattr(row, name))) for row in rules.tiers)
+            for name in ("recharge", "daily_cap")
+        ]
+        for name, width in zip(("recharge", "cap"), widths, strict=True):
+            table.add_column(
+                self.t(f"wv.col.{name}"), justify="right", min_width=width, no_wrap=True
+            )
+        days = self.t("wv.col.days")
+        table.add_column(days, justify="right", min_width=cell_len(days))
+        table.add_column("", min_width=cell_len(self.t("wv.yours")))
         for row in rules.tiers:
             mine = row == tier
             table.add_row(

@@ -61,11 +61,15 @@ def render_trace(rows: list[TraceRow], lang: str) -> Table:
     for row in rows:
         table.add_row(
             Text(row.rule, "bold"),
+            # Value and need each on a line of their own: on a narrow panel
+            # "needs ≥" and "80" are never split, nor an amount cut.
             Text.assemble(
                 (row.label, "bold"),
                 "\n",
                 row.value,
-                (f" · {needs} {row.required}", "dim"),
+                "\n",
+                (f"{needs} {row.required}", "dim"),
+                overflow="fold",
             ),
             Text(f"{row.symbol} {row.word(lang)}", _STYLE[row.state]),
         )
