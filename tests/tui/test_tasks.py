@@ -264,3 +264,17 @@ async def test_command_palette_carries_the_task_actions():
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, BackOfficeScreen)
+
+
+@pytest.mark.parametrize(
+    "screen_class", [BackOfficeScreen, ProductPickerScreen, KeywordToolScreen]
+)
+def test_tool_actions_are_in_the_command_palette(screen_class):
+    from app.core import i18n
+
+    pairs = screen_class.palette_commands(None)  # type: ignore[arg-type]
+    footer = {b.action for b in screen_class.BINDINGS if b.action != "app.pop_screen"}
+    assert {action for _, action in pairs} == footer
+    for key, action in pairs:
+        assert hasattr(screen_class, f"action_{action}")
+        assert i18n.t(key, "en") != i18n.t(key, "zh") != key

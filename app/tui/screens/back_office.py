@@ -12,11 +12,15 @@ from textual.widgets import Button, DataTable, Footer, Static
 from app.core import i18n
 from app.core import workspace as ws
 from app.tui.base import PlanScreen
-from app.tui.screens.tasks import meter
+from app.tui.screens.tasks import ScreenCommands, meter
 from app.tui.widgets.status import TopBar
 
 i18n.register(
     {
+        "cmd.bo_toggle": {
+            "en": "Back office: complete / undo the highlighted suggestion",
+            "zh": "后台：完成 / 撤销当前优化建议",
+        },
         "bo.title": {
             "en": "MA back office · Information display score",
             "zh": "MA 后台 · 信息展示分",
@@ -71,6 +75,12 @@ class BackOfficeScreen(PlanScreen):
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("space", "toggle", "Complete/undo", id="bo_toggle"),
     ]
+    COMMANDS = {ScreenCommands}
+
+    def palette_commands(self) -> list[tuple[str, str]]:
+        return [
+            ("cmd.bo_toggle", "toggle"),
+        ]
 
     def compose(self) -> ComposeResult:
         rules = self.engine.rules

@@ -16,11 +16,23 @@ from textual.widgets.option_list import OptionDoesNotExist
 from app.core import i18n, money
 from app.core import workspace as ws
 from app.tui.base import PlanScreen
-from app.tui.screens.tasks import meter
+from app.tui.screens.tasks import ScreenCommands, meter
 from app.tui.widgets.status import TopBar
 
 i18n.register(
     {
+        "cmd.kw_add": {
+            "en": "Keywords: add the selected suggestions",
+            "zh": "关键词：添加所选推荐词",
+        },
+        "cmd.kw_all": {
+            "en": "Keywords: select every suggestion",
+            "zh": "关键词：全选推荐词",
+        },
+        "cmd.kw_remove": {
+            "en": "Keywords: remove the selected keywords",
+            "zh": "关键词：删除所选关键词",
+        },
         "kw.title": {"en": "P4P · Keyword tool", "zh": "直通车 · 关键词工具"},
         "kw.suggested": {
             "en": "Suggested from promoted products ({count})",
@@ -102,6 +114,14 @@ class KeywordToolScreen(PlanScreen):
         Binding("asterisk", "select_all", "Select all", id="kw_all", key_display="*"),
         Binding("x", "remove", "Remove selected", id="kw_remove"),
     ]
+    COMMANDS = {ScreenCommands}
+
+    def palette_commands(self) -> list[tuple[str, str]]:
+        return [
+            ("cmd.kw_add", "add"),
+            ("cmd.kw_all", "select_all"),
+            ("cmd.kw_remove", "remove"),
+        ]
 
     def __init__(self) -> None:
         super().__init__()

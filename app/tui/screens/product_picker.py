@@ -12,11 +12,16 @@ from textual.widgets import DataTable, Footer, Input, Static
 from app.core import i18n
 from app.core import workspace as ws
 from app.tui.base import PlanScreen
-from app.tui.screens.tasks import meter
+from app.tui.screens.tasks import ScreenCommands, meter
 from app.tui.widgets.status import TopBar
 
 i18n.register(
     {
+        "cmd.pp_toggle": {
+            "en": "Products: promote / un-promote the highlighted product",
+            "zh": "产品：推广 / 取消推广当前产品",
+        },
+        "cmd.pp_search": {"en": "Products: search", "zh": "产品：搜索"},
         "pp.title": {"en": "P4P · Products in promotion", "zh": "直通车 · 推广中产品"},
         "pp.search": {
             "en": "Search by name, category or id (/)",
@@ -67,6 +72,13 @@ class ProductPickerScreen(PlanScreen):
         Binding("space", "toggle", "Promote/remove", id="pp_toggle"),
         Binding("slash", "search", "Search", id="pp_search", key_display="/"),
     ]
+    COMMANDS = {ScreenCommands}
+
+    def palette_commands(self) -> list[tuple[str, str]]:
+        return [
+            ("cmd.pp_toggle", "toggle"),
+            ("cmd.pp_search", "search"),
+        ]
 
     def __init__(self) -> None:
         super().__init__()
