@@ -234,11 +234,14 @@ async def test_demo_restart_returns_to_the_default_start():
         app.session.engine.take_self_test(90)
         app.session.engine.advance_by(86400)
         app.changed()
+        app.notify("Settled the P4P day: a toast about the old session")
         await pilot.pause()
         await pilot.press("ctrl+r")
         await pilot.pause()
         engine = app.session.engine
         assert engine.attempts == []
+        toasts = [str(n.message) for n in app._notifications]
+        assert not any("old session" in toast for toast in toasts)
         assert engine.clock == engine.start_clock
         assert app.session.handle is None
         assert screen_name(app) == "NewcomerPopup"  # the demo starts over

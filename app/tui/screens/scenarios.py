@@ -160,6 +160,8 @@ def use_session(app: GrowthPlanApp, session: Session, demo: bool) -> None:
     # Events carry the real time as well when the app runs for real.
     session.engine.real_clock = old.engine.real_clock
     app.session = session
+    # Toasts about the old session (settlements, ads offline) no longer hold.
+    app.clear_notifications()
     app.demo = demo
     app.demo_start = copy.deepcopy(session.payload()) if demo else None
     app.open_screen("marketing")
