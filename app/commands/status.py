@@ -86,7 +86,9 @@ def run(args: argparse.Namespace) -> int:
             f"{t('cli.stage')}: {t('stage.' + plan.stage)} ({t(plan.step)})",
             f"{t('cli.next')}: {plan.next_step}",
             f"{t('cli.clock')}: {timeutil.show(engine.clock, seconds=True)}",
-            f"{t('cli.deadline')}: {status.deadline_text(engine)} ({left})",
+            f"{t('cli.deadline')}: {status.deadline_text(engine)} ({left})"
+            if engine.activated_at is None
+            else f"{t('cli.activated')}: {timeutil.show(engine.activated_at)}",
         ]
         tier = engine.tier
         if tier is None:
@@ -113,6 +115,7 @@ def _register() -> None:
             "cli.next": {"en": "Next step", "zh": "下一步"},
             "cli.clock": {"en": "Simulated time (Beijing)", "zh": "模拟北京时间"},
             "cli.deadline": {"en": "Activation deadline", "zh": "开启截止"},
+            "cli.activated": {"en": "Waiver activated", "zh": "免单开启时间"},
             "cli.waiver": {"en": "Waiver", "zh": "免单"},
             "cli.no_tier": {
                 "en": "no tier (recharge below the lowest)",

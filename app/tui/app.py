@@ -170,7 +170,14 @@ class GrowthPlanApp(App[None]):
         translate_bindings(self, self.lang)
         if self.session.notice:
             self.notify(self.session.notice, severity="warning", timeout=12)
-        if self._auto_popup and self.session.engine.popup_shown_at is None:
+        # R3: the popup greets a newcomer; an account whose waiver already
+        # runs (a demo loaded from a scenario) is past the steps it offers.
+        engine = self.session.engine
+        if (
+            self._auto_popup
+            and engine.popup_shown_at is None
+            and engine.activated_at is None
+        ):
             self.show_popup()
         if os.environ.get("GROWTH_PLAN_BENCH_EXIT") == "1":  # scripts/bench.py
             self.call_after_refresh(self.exit)  # leave once the screen is shown
