@@ -49,7 +49,9 @@ def test_status_text(capsys, state):
     code, out, err = run(capsys, "--state-dir", state, "--lang", "en", "status", "amy")
     assert code == 0, err
     assert "Stage: spend waiver running (Step 3 of 3)" in out
-    assert "Activation deadline: 2026-07-31 23:59:59" in out
+    # Once activated, the deadline no longer matters: the activation time shows.
+    assert "Waiver activated: 2026-07-01 09:00" in out
+    assert "Activation deadline" not in out
     assert "2 of 30 days used" in out
 
 
