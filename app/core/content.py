@@ -318,18 +318,7 @@ class ContentReport:
 # ================================================================= YAML
 
 
-def _kind_of(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return f"text {value!r}"
-    return repr(value)
+_kind_of = yamlio.describe
 
 
 class _Doc:
@@ -355,27 +344,7 @@ class _Doc:
                 self._root = yaml.compose(text, Loader=_COMPOSER)
             except (yaml.YAMLError, InputError, RecursionError):
                 self._root = None
-        node = self._root
-        line = node.start_mark.line + 1 if node is not None else None
-        for key in keys:
-            if isinstance(node, yaml.MappingNode) and isinstance(key, str):
-                pair = next((p for p in node.value if p[0].value == key), None)
-                if pair is None:
-                    break
-                line = pair[0].start_mark.line + 1
-                node = pair[1]
-            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
-                if not 0 <= key < len(node.value):
-                    break
-                node = node.value[key]
-                line = node.start_mark.line + 1
-            else:
-                break
-        dotted = ".".join(
-            f"[{key}]" if isinstance(key, int) else str(key) for key in keys
-        ).replace(".[", "[")
-        prefix = f"{self.path}:{line}" if line else str(self.path)
-        return f"{prefix}: {dotted}" if dotted else prefix
+        return yamlio.where(self.path, keys, yamlio.line_in(self._root, keys))
 
     def load(self, lists: tuple[str, ...]) -> dict[str, Any] | None:
         """The file's top mapping: `version: 1` and each of `lists`."""

@@ -178,19 +178,7 @@ class _Reader:
         return timeutil.parse_date(self.get(keys), yamlio.Where(self.path, keys))
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:40] + "…"
-        return f"text {shown!r}"
-    return f"{value!r}"
+_kind = yamlio.describe
 
 
 def load_rules(path: Path | str | None = None) -> Rules:

@@ -196,6 +196,11 @@ def line_of(path: Path, keys: list[str | int]) -> int | None:
         node = yaml.compose(read_text(path), Loader=yaml.SafeLoader)
     except (yaml.YAMLError, InputError, RecursionError):
         return None  # deep nesting: the C loader read it, this composer cannot
+    return line_in(node, keys)
+
+
+def line_in(node: yaml.Node | None, keys: list[str | int]) -> int | None:
+    """The line of `keys` under a composed node (see `line_of`)."""
     line = node.start_mark.line + 1 if node is not None else None
     for key in keys:
         if isinstance(node, yaml.MappingNode) and isinstance(key, str):
@@ -214,14 +219,33 @@ def line_of(path: Path, keys: list[str | int]) -> int | None:
     return line
 
 
-def where(path: Path, keys: list[str | int]) -> str:
-    """`file:line: key.path` for an error message."""
-    line = line_of(path, keys)
+def where(path: Path, keys: list[str | int], line: int | None = None) -> str:
+    """`file:line: key.path` for an error message (the line is looked up
+    unless given)."""
+    if line is None:
+        line = line_of(path, keys)
     dotted = ".".join(
         f"[{key}]" if isinstance(key, int) else str(key) for key in keys
     ).replace(".[", "[")
     prefix = f"{path}:{line}" if line else str(path)
     return f"{prefix}: {dotted}" if dotted else prefix
+
+
+def describe(value: Any) -> str:
+    """A wrong value as an error message names it: its kind, or the value
+    itself (at most 40 characters of text)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        return f"text {shown!r}"
+    return repr(value)
 
 
 class Where:
