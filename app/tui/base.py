@@ -97,9 +97,21 @@ class PlanScreen(PlanMixin, _Refreshing, Screen):
 
 
 class PlanModal(PlanMixin, _Refreshing, ModalScreen):
-    """A dialog over the current screen."""
+    """A dialog over the current screen, with its own Footer: the one of the
+    screen below would list keys that do not work while the dialog is open."""
 
     HELP_KEY = ""
 
     def on_mount(self) -> None:
         self._watch_plan()
+        self._ensure_footer()
+
+    async def _on_lang(self) -> None:
+        await super()._on_lang()
+        self._ensure_footer()
+
+    def _ensure_footer(self) -> None:
+        from textual.widgets import Footer
+
+        if not self.query(Footer):
+            self.mount(Footer())
