@@ -66,6 +66,10 @@ class _Refreshing:
 
     def _watch_plan(self) -> None:
         app = self.app  # type: ignore[attr-defined]
+        translate_bindings(self, app.lang)  # type: ignore[arg-type]
+        if getattr(self, "_plan_watched", False):
+            return  # on_mount ran twice: watch once
+        self._plan_watched = True
         self.watch(app, "revision", self._on_revision, init=False)  # type: ignore[attr-defined]
         self.watch(app, "lang", self._on_lang, init=False)  # type: ignore[attr-defined]
         translate_bindings(self, app.lang)  # type: ignore[arg-type]
@@ -113,5 +117,10 @@ class PlanModal(PlanMixin, _Refreshing, ModalScreen):
     def _ensure_footer(self) -> None:
         from textual.widgets import Footer
 
-        if not self.query(Footer):
-            self.mount(Footer())
+        # on_mount may run twice (a subclass calling super() as well as
+        # Textual calling each class's handler), and a mount is not visible
+        # to queries at once: remember the Footer instead of querying.
+        footer = getattr(self, "_plan_footer", None)
+        if footer is None or not footer.is_attached:
+            self._plan_footer = Footer()
+            self.mount(self._plan_footer)

@@ -51,6 +51,7 @@ i18n.register(
         "key.profiles": {"en": "Profiles", "zh": "档案"},
         "key.popup": {"en": "Newcomer guide", "zh": "新手引导"},
         "key.close_popup": {"en": "Close", "zh": "关闭"},
+        "key.cancel": {"en": "Cancel", "zh": "取消"},
         "key.start_self_test": {"en": "Start self-test", "zh": "开始自测"},
         # Command palette entries: `cmd.<action>` and `cmd.<action>.help`.
         "cmd.category.go": {"en": "Go", "zh": "前往"},
