@@ -500,20 +500,19 @@ class Engine:
         self._record("set_info_score", value=hundredths)
 
     def add_products(self, count: int) -> None:
-        if self.products + count < 0:
-            raise InputError(
-                f"cannot remove {-count} products: only {self.products} in promotion"
-            )
-        self.products += count
-        self._record("add_products", count=count)
+        """Promote (or, negative, un-promote) products; judged live (R11)."""
+        self._change_count("products", count)
 
     def add_keywords(self, count: int) -> None:
-        if self.keywords + count < 0:
-            raise InputError(
-                f"cannot remove {-count} keywords: only {self.keywords} in promotion"
-            )
-        self.keywords += count
-        self._record("add_keywords", count=count)
+        """Add (or, negative, remove) keywords; judged live (R11)."""
+        self._change_count("keywords", count)
+
+    def _change_count(self, task: str, count: int) -> None:
+        now = getattr(self, task)
+        if now + count < 0:
+            raise InputError(f"cannot remove {-count} {task}: only {now} in promotion")
+        setattr(self, task, now + count)
+        self._record(f"add_{task}", count=count)
 
     def activate(self) -> Refusal | None:
         """R12-R16: activate the waiver, or return the refusal."""
